@@ -1,0 +1,23 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities, type ActivityDependencies } from '../../activities';
+import { NAMESPACE, TASK_QUEUE } from '../contracts/names';
+import { workflowBundle } from './workflow-bundle';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  deps?: ActivityDependencies;
+}
+
+export async function createWorker(opts: WorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? NAMESPACE,
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(opts.deps),
+    // HTTP activities get time to finish their batch on shutdown instead of being cut mid-write.
+    shutdownGraceTime: '10 seconds',
+  });
+}
