@@ -13,7 +13,11 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      // node:test's test()/describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }] },
+      ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -21,7 +25,14 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins, patterns: ['**/activities/**', '**/store/**', '**/connectors/**'] }],
+      // Type-only imports of activity signatures are how proxyActivities is typed; values are not.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'workflow code is replayed in a sandbox without Node built-ins; do I/O in an activity' })),
+          patterns: [{ group: ['**/activities/**', '**/store/**', '**/connectors/**', '**/sandbox/**', '**/api/**'], allowTypeImports: true, message: 'workflow code may only import types from I/O modules' }],
+        },
+      ],
     },
   },
 );

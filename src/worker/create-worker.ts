@@ -8,6 +8,8 @@ export interface WorkerOptions {
   namespace?: string;
   taskQueue?: string;
   deps?: ActivityDependencies;
+  /** Signals on which the worker drains and stops by itself; [] when the caller manages shutdown. */
+  shutdownSignals?: NodeJS.Signals[];
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -19,5 +21,6 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     activities: createActivities(opts.deps),
     // HTTP activities get time to finish their batch on shutdown instead of being cut mid-write.
     shutdownGraceTime: '10 seconds',
+    ...(opts.shutdownSignals ? { shutdownSignals: opts.shutdownSignals } : {}),
   });
 }
