@@ -98,6 +98,13 @@ export interface DeltaResult {
   changes: ChangeRecord[];
   /** Pass back on the next poll; owned by the caller. */
   deltaToken: string;
+  /** True when more changes are ready at once (the token continues a long change list): poll again without waiting. */
+  more?: boolean;
+  /**
+   * True while the result lists the rows that existed when tracking started (the first poll and,
+   * for a large table, the polls that continue it while `more`), as opposed to changes since.
+   */
+  initial?: boolean;
 }
 
 export interface HealthCheck {
