@@ -1,12 +1,15 @@
 import { createProbeActivities } from './probe';
+import type { SyncDependencies } from './sync/deps';
+import { createSyncActivities } from './sync';
 
-/** Dependencies the activities need; injected so tests and the worker wire real parts alike. */
-export type ActivityDependencies = Record<string, never>;
+/** What the activities need; the probe needs nothing, the sync activities need their dependencies. */
+export type ActivityDependencies = SyncDependencies | undefined;
 
 /** All activities the worker registers, created from their dependencies. */
-export function createActivities(_deps: ActivityDependencies = {}) {
+export function createActivities(deps?: SyncDependencies) {
   return {
     ...createProbeActivities(),
+    ...(deps ? createSyncActivities(deps) : {}),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

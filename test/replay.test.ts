@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 
 import { workflowBundle } from '../src/worker/workflow-bundle';
+import { installTestRuntime } from './harness/temporal';
+
+installTestRuntime();
 
 /**
  * Every history in test/histories/ must replay against today's workflow code. A change that

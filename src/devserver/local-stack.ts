@@ -1,8 +1,16 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { NAMESPACE, TASK_QUEUE } from '../contracts/names';
+import { createApiApp } from '../api/app';
+import { listen } from '../api/server';
+import { enableWorkflowId, NAMESPACE, TASK_QUEUE } from '../contracts/names';
 import { resolvePorts } from '../contracts/ports';
+import { directoryMapProvider } from '../runtime/map-provider';
+import { createConnectors, syncDependencies } from '../runtime/sync-dependencies';
+import { startDataverseSandbox } from '../sandbox/dataverse/server';
+import { startFinopsSandbox } from '../sandbox/finops/server';
+import { DEFAULT_SANDBOX_CLIENT } from '../sandbox/shared/auth';
+import { openStore } from '../store';
 import { createWorker } from '../worker/create-worker';
 import { startDevServer } from './dev-server';
 
@@ -13,31 +21,86 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+export interface LocalStackOptions {
+  dataDir: string;
+  log: (line: string) => void;
+  /** Folder of map files; the standard catalog by default. */
+  mapsDir?: string;
+  companies?: string[];
+  /** Enable the standard maps with an initial sync from F&O at start (default true). */
+  enableMaps?: boolean;
+}
+
+const LOCAL_WEBHOOK_SECRET = { header: 'x-dualwrite-secret', value: 'local-stack-webhook-secret' };
+
 /**
  * Everything `npm start` runs in one process tree: the Temporal dev server (history kept in
- * dataDir so maps survive a restart), a worker on the dualwrite task queue, and, as they are
- * added, the sandboxes, API and console.
+ * dataDir so maps survive a restart), both sandboxes with demo data, the control store, the
+ * API with its webhook receivers (registered in both sandboxes), a worker with the real
+ * activities, and the standard maps enabled in dependency order with an initial sync.
  */
-export async function startLocalStack(opts: { dataDir: string; log: (line: string) => void }): Promise<LocalStack> {
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const ports = resolvePorts();
+  const log = opts.log;
+  const companies = opts.companies ?? ['usmf', 'usrt', 'demf'];
   // We stop the worker ourselves, in order, so the runtime must not react to Ctrl-C on its own.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  const server = await startDevServer({
-    port: ports.temporal,
-    uiPort: ports.temporalUi,
-    dbFile: join(opts.dataDir, 'temporal.db'),
-    log: opts.log,
-  });
-  const stops: (() => Promise<void>)[] = [() => server.stop()];
+
+  const stops: (() => Promise<unknown>)[] = [];
   let stopping = false;
   const stopAll = async () => {
     if (stopping) return;
     stopping = true;
-    for (const stop of stops.reverse()) await stop().catch((err: Error) => opts.log(`dualwrite: while stopping: ${err.message}`));
+    for (const stop of stops.reverse()) await stop().catch((err: Error) => log(`dualwrite: while stopping: ${err.message}`));
   };
+
   try {
+    const server = await startDevServer({ port: ports.temporal, uiPort: ports.temporalUi, dbFile: join(opts.dataDir, 'temporal.db'), log });
+    stops.push(() => server.stop());
+
+    const finops = await startFinopsSandbox({ port: ports.finops, dbFile: join(opts.dataDir, 'sandbox-finops.sqlite'), seed: 1 });
+    stops.push(() => finops.stop());
+    const dataverse = await startDataverseSandbox({ port: ports.dataverse, dbFile: join(opts.dataDir, 'sandbox-dataverse.sqlite'), seed: 1 });
+    stops.push(() => dataverse.stop());
+    log(`dualwrite: sandboxes up (F&O ${finops.url}/data/, Dataverse ${dataverse.url}/api/data/v9.2/)`);
+
+    const store = await openStore(process.env.DUALWRITE_DATABASE_URL ?? `sqlite:${join(opts.dataDir, 'dualwrite.db')}`);
+    stops.push(() => store.close());
+
+    const connection = await Connection.connect({ address: server.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: NAMESPACE });
+
+    const endpoint = (s: { url: string; tokenUrl: string }) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: DEFAULT_SANDBOX_CLIENT.clientSecret });
+    const connectors = createConnectors({ finops: endpoint(finops), dataverse: endpoint(dataverse) }, companies);
+    const maps = directoryMapProvider(opts.mapsDir ?? join(__dirname, '../../maps'), { onError: (m) => log(`dualwrite: ${m}`) });
+    const deps = syncDependencies({ store, connectors, maps, companies, client, taskQueue: TASK_QUEUE });
+
+    const api = await listen(
+      createApiApp({
+        receivers: {
+          inbox: store.inbox,
+          maps,
+          parsers: { finops: (b) => connectors.finops.parseEvent(b), dataverse: (b) => connectors.dataverse.parseEvent(b) },
+          client,
+          secrets: { finops: LOCAL_WEBHOOK_SECRET, dataverse: LOCAL_WEBHOOK_SECRET },
+        },
+      }),
+      ports.api,
+    );
+    stops.push(() => api.stop());
+
+    const catalog = await maps.all();
+    const secretHeader = { name: LOCAL_WEBHOOK_SECRET.header, value: LOCAL_WEBHOOK_SECRET.value };
+    for (const entitySet of new Set(catalog.map((m) => m.finops.entitySet))) {
+      finops.registrations.add({ url: `${api.url}/webhooks/finops`, entitySet, messages: ['Create', 'Update', 'Delete'], mode: 'async', secretHeader });
+    }
+    for (const entitySet of new Set(catalog.map((m) => m.dataverse.entitySet))) {
+      dataverse.registrations.add({ url: `${api.url}/webhooks/dataverse`, entitySet, messages: ['Create', 'Update', 'Delete'], mode: 'async', secretHeader });
+    }
+
     const nativeConnection = await NativeConnection.connect({ address: server.address });
-    const worker = await createWorker({ connection: nativeConnection, shutdownSignals: [] });
+    const worker = await createWorker({ connection: nativeConnection, deps, shutdownSignals: [] });
     const workerRun = worker.run();
     stops.push(async () => {
       worker.shutdown();
@@ -45,24 +108,38 @@ export async function startLocalStack(opts: { dataDir: string; log: (line: strin
       await nativeConnection.close();
     });
 
-    const connection = await Connection.connect({ address: server.address });
-    stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: NAMESPACE });
     const probe = await client.workflow.execute('workerProbe', {
       taskQueue: TASK_QUEUE,
       workflowId: `dualwrite-probe-${Date.now()}`,
       args: [{ waitForRelease: false }],
       workflowExecutionTimeout: '30 seconds',
     });
-    opts.log(`dualwrite: worker ${(probe as { worker: { pid: number } }).worker.pid} polls task queue "${TASK_QUEUE}"`);
+    log(`dualwrite: worker ${(probe as { worker: { pid: number } }).worker.pid} polls task queue "${TASK_QUEUE}"`);
 
-    const urls = { 'Temporal UI': server.uiUrl ?? '', 'Temporal frontend': server.address };
-    for (const [name, url] of Object.entries(urls)) opts.log(`  ${name.padEnd(20)} ${url}`);
-    opts.log('dualwrite: ready. Ctrl-C stops everything.');
+    if (opts.enableMaps !== false) {
+      const id = enableWorkflowId(`start-${Date.now()}`);
+      await client.workflow.start('enableMapsWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: id,
+        args: [{ maps: catalog.map((m) => m.name), initialSync: { master: 'finops' } }],
+        staticSummary: 'enable the standard maps at npm start',
+      });
+      log(`dualwrite: enabling ${catalog.length} standard maps in dependency order (workflow ${id})`);
+    }
+
+    const urls: Record<string, string> = {
+      'Temporal UI': server.uiUrl ?? '',
+      'Temporal frontend': server.address,
+      API: api.url,
+      'F&O sandbox': `${finops.url}/data/`,
+      'Dataverse sandbox': `${dataverse.url}/api/data/v9.2/`,
+    };
+    for (const [name, url] of Object.entries(urls)) log(`  ${name.padEnd(20)} ${url}`);
+    log('dualwrite: ready. Ctrl-C stops everything.');
 
     const done = Promise.race([workerRun, new Promise<void>((resolve) => server.process.on('exit', () => resolve()))]).then(async () => {
       if (stopping) return;
-      opts.log('dualwrite: a part of the stack stopped; stopping the rest');
+      log('dualwrite: a part of the stack stopped; stopping the rest');
       await stopAll();
     });
     return { urls, done, stop: stopAll };

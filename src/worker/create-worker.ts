@@ -7,6 +7,7 @@ export interface WorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue?: string;
+  /** Dependencies of the sync activities; without them only the probe runs (tests of the harness). */
   deps?: ActivityDependencies;
   /** Signals on which the worker drains and stops by itself; [] when the caller manages shutdown. */
   shutdownSignals?: NodeJS.Signals[];

@@ -21,12 +21,16 @@ export interface TestTemporal {
 let runtimeInstalled = false;
 let current: Promise<TestTemporal> | undefined;
 
+/** Once per process, before the first connection: keeps worker chatter out of test output. */
+export function installTestRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
 export function testTemporal(): Promise<TestTemporal> {
   current ??= (async () => {
-    if (!runtimeInstalled) {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-      runtimeInstalled = true;
-    }
+    installTestRuntime();
     let server: DevServer | undefined;
     let address = process.env.DUALWRITE_TEST_TEMPORAL_ADDRESS;
     if (!address) {

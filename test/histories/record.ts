@@ -3,18 +3,21 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ensureTemporalCli } from '../../src/devserver/temporal-cli';
+import { pauseSignal, resumeSignal, stopSignal } from '../../src/contracts/map-messages';
 import { probeStageQuery, releaseProbeSignal } from '../../src/contracts/probe-messages';
-import { workerProbe } from '../../workflows';
+import { enableWorkflowId, initialSyncWorkflowId, mapWorkflowId } from '../../src/contracts/names';
+import { enableMapsWorkflow, workerProbe } from '../../workflows';
 import { testTemporal, uniqueId, withWorker } from '../harness/temporal';
+import { catalogWith, eventually, startSyncWorld } from '../harness/sync-world';
+import { settled, TEST_OPTIONS, waitForState } from '../sync/helpers';
 
 /**
  * Records the histories that test/replay.test.ts replays: each scenario drives a workflow type
  * through its interesting paths on a real server, then saves `temporal workflow show --output
- * json` as an operator would. Run it (`npx tsx --test test/histories/record.ts`) when a workflow
- * gains a path worth guarding; commit the JSON it writes.
+ * json` as an operator would. Run it (`node --import tsx --test test/histories/record.ts`) when
+ * a workflow gains a path worth guarding, and commit the JSON it writes.
  */
-async function save(name: string, workflowId: string): Promise<void> {
-  const { address } = await testTemporal();
+async function save(name: string, workflowId: string, address: string): Promise<void> {
   const cli = await ensureTemporalCli();
   const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', address, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   writeFileSync(join(__dirname, `${name}.json`), json);
@@ -27,7 +30,42 @@ test('record: workerProbe released by signal', async () => {
     await handle.query(probeStageQuery);
     await handle.signal(releaseProbeSignal, { note: 'recorded' });
     await handle.result();
-    await save('worker-probe', workflowId);
+    await save('worker-probe', workflowId, (await testTemporal()).address);
   });
 });
 
+test('record: enable, initial sync, live changes, write-through, pause/resume in all modes, stop', async () => {
+  const mapsDir = catalogWith({ 'customer-groups': (m) => (m.syncMode = 'sync') });
+  const world = await startSyncWorld({ mapsDir, companies: ['usmf'], syncEntitySets: ['msdyn_customergroups'] });
+  const fo = world.connectors.finops;
+  const dv = world.connectors.dataverse;
+  await world.withWorker(async () => {
+    const enableId = enableWorkflowId(uniqueId('record'));
+    // Two pages per activity and continue-as-new after 40 events exercise both loops.
+    await world.env.client.workflow.execute(enableMapsWorkflow, {
+      taskQueue: world.taskQueue,
+      workflowId: enableId,
+      args: [{ maps: ['customer-groups'], initialSync: { master: 'finops', pageSize: 2, pagesPerActivity: 2 }, options: { ...TEST_OPTIONS, maxHistoryEvents: 60 } }],
+    });
+    const map = world.env.client.workflow.getHandle(mapWorkflowId('customer-groups'));
+    const group = (id: string, description: string) => fo.writeBatch('CustomerGroups', [{ id, kind: 'upsert', key: { dataAreaId: 'usmf', CustomerGroupId: id }, values: { Description: description } }]);
+    await group('ZR1', 'live');
+    await eventually('ZR1 synced', async () => (await dv.readPage({ entitySet: 'msdyn_customergroups', filter: "msdyn_groupid eq 'ZR1'" })).rows.length > 0);
+    const row = (await dv.readPage({ entitySet: 'msdyn_customergroups', filter: "msdyn_groupid eq 'ZR1'" })).rows[0]!;
+    await dv.writeBatch('msdyn_customergroups', [{ id: 'w', kind: 'upsert', key: { msdyn_customergroupid: String(row.msdyn_customergroupid) }, values: { msdyn_description: 'written through' } }]);
+    for (const mode of ['drain', 'park', 'discard'] as const) {
+      await map.signal(pauseSignal, { reason: `record ${mode}`, by: 'recorder' });
+      await waitForState(world, 'customer-groups', 'Paused');
+      await group(`ZR-${mode}`, `while paused (${mode})`);
+      await eventually('the change captured', async () => (await world.store.inbox.count({ map: 'customer-groups', status: 'pending' })) > 0);
+      await map.signal(resumeSignal, { mode, by: 'recorder' });
+      await waitForState(world, 'customer-groups', 'Running');
+      await settled(world, 'customer-groups');
+    }
+    await map.signal(stopSignal, { reason: 'recorded' });
+    await map.result();
+    await save('table-map', mapWorkflowId('customer-groups'), world.temporal.address);
+    await save('initial-sync', initialSyncWorkflowId('customer-groups', 1), world.temporal.address);
+    await save('enable-maps', enableId, world.temporal.address);
+  });
+});

@@ -1,0 +1,410 @@
+import type { KeyValues, Row, WriteOp, WriteResult } from '../../../src/connectors/types';
+import { RETRYABLE_CLASSES } from '../../../src/connectors/types';
+import { FINOPS_COMPANY_COLUMN, lookupValueColumn } from '../../../src/maps/company';
+import { matchesFilter } from '../../../src/maps/filter';
+import { contentHash, mappedColumns } from '../../../src/maps/hash';
+import { integrationKey } from '../../../src/maps/keys';
+import { companyCodeRequest, companyIdRequest, lookupRequests, type LookupRequest, type LookupResults } from '../../../src/maps/lookups';
+import { effectiveSettings, type TableMap, type TransformDirection } from '../../../src/maps/schema';
+import { transformRecord } from '../../../src/maps/transform';
+import type { EntitySetSchema, SystemName } from '../../../src/schema/entity-schema';
+import type { LedgerEntry, LedgerEntryInput } from '../../../src/store/echo-ledger';
+import type { ErrorRecordInput } from '../../../src/store/error-queue';
+import type { SyncDependencies } from '../deps';
+import { sidesOf, type Outcome, type SourceChange } from './change';
+import { LookupResolver, matches } from './lookup-resolver';
+
+export interface ApplyOptions {
+  /** `live`: echo and conflict checks apply. `initial`: a load from the master; only differences are written. */
+  mode: 'live' | 'initial';
+  /** Initial sync pass 1 of a self-referencing map: leave lookups to the map itself for pass 2. */
+  withoutSelfLookups?: boolean;
+  /**
+   * Read the source rows again instead of trusting what the capture carried. Live drains do:
+   * a captured image may be older than the row (the other side's winning edit may have been
+   * written over it meanwhile), and carrying a stale image would undo that write. Write-through
+   * does not: its source has not committed yet, so the capture is the only truth.
+   */
+  refreshSource?: boolean;
+}
+
+interface Prepared {
+  change: SourceChange;
+  row: Row;
+  recordKey: string;
+  sourceHash: string;
+  sourceRecordId?: string;
+}
+
+/**
+ * Carries a batch of changes of one map in one direction to the target: the heart of live
+ * sync, initial sync and write-through alike. It reads what it needs in bulk (source rows that
+ * the capture did not carry, lookups, current target rows, ledger entries), decides per record
+ * (echo, filtered, unchanged, conflict, write), writes the rest in one `$batch`, and records
+ * the outcome of every record. One bad record never stops the others: its outcome says why.
+ */
+export class ApplyEngine {
+  private readonly resolver: LookupResolver;
+  private readonly companies: Set<string>;
+
+  constructor(private readonly deps: SyncDependencies) {
+    this.resolver = new LookupResolver(deps.connectors.dataverse, deps.schemas);
+    this.companies = new Set(deps.companies.map((c) => c.toLowerCase()));
+  }
+
+  async apply(map: TableMap, direction: TransformDirection, changes: readonly SourceChange[], opts: ApplyOptions): Promise<Outcome[]> {
+    const { source, target } = sidesOf(direction);
+    const settings = effectiveSettings(map);
+    const outcomes = new Map<string, Outcome>();
+    // Local to this call: the engine serves concurrent activities of several maps.
+    const ledgerEntries: LedgerEntryInput[] = [];
+    const done = (o: Outcome) => outcomes.set(o.ref, o);
+    const effectiveMap = opts.withoutSelfLookups ? { ...map, columns: map.columns.filter((c) => c.lookup?.map !== map.name) } : map;
+    const catalog = await this.deps.maps.all();
+
+    // 1. Source rows the capture did not carry (bare notifications) are read now, in one request.
+    const rows = await this.fillSourceRows(map, source, changes, opts.refreshSource === true);
+
+    // 2. Lookups of every row at once: companies, references to other maps.
+    const requests = new Map<string, LookupRequest>();
+    for (const change of changes) {
+      const row = rows.get(change.ref);
+      if (change.op === 'upsert' && row) for (const r of lookupRequests(effectiveMap, direction, row, catalog)) requests.set(r.id, r);
+    }
+    const deleteCompanies = this.companyRequestsForDeletes(map, source, target, changes);
+    for (const r of deleteCompanies) requests.set(r.id, r);
+    const lookups = await this.resolver.resolve([...requests.values()]);
+
+    // 3. Integration keys and source hashes.
+    const upserts: Prepared[] = [];
+    const deletes: { change: SourceChange; recordKey: string }[] = [];
+    const dataverseIds = changes.filter((c) => c.op === 'delete' && !c.recordKey && c.recordId).map((c) => c.recordId!);
+    const keysById = dataverseIds.length > 0 ? await this.deps.store.ledger.findByRecordIds(map.name, source, dataverseIds) : new Map<string, LedgerEntry>();
+    for (const change of changes) {
+      if (change.op === 'delete') {
+        const recordKey = change.recordKey ?? (change.recordId ? keysById.get(change.recordId.toLowerCase())?.recordKey : undefined);
+        if (!recordKey) done({ ref: change.ref, kind: 'ignored', message: 'delete of a record dualwrite never synced' });
+        else if (settings.deletes === 'ignore') done({ ref: change.ref, kind: 'ignored', recordKey, message: 'the map ignores deletes' });
+        else deletes.push({ change, recordKey });
+        continue;
+      }
+      const row = rows.get(change.ref);
+      if (!row) {
+        done({ ref: change.ref, kind: 'ignored', recordKey: change.recordKey, message: 'the source row no longer exists; its delete will follow' });
+        continue;
+      }
+      if (!matchesFilter(map, source, row)) {
+        done({ ref: change.ref, kind: 'filtered', recordKey: change.recordKey });
+        continue;
+      }
+      const companyCode = source === 'dataverse' && map.scope === 'company' ? this.companyCodeOf(map, row, lookups) : undefined;
+      if (map.scope === 'company' && !this.takesPart(source === 'finops' ? row[FINOPS_COMPANY_COLUMN] : companyCode)) {
+        done({ ref: change.ref, kind: 'filtered', recordKey: change.recordKey, message: 'the company does not take part in this environment link' });
+        continue;
+      }
+      const ik = integrationKey(map, source, row, companyCode ? { companyCode } : {});
+      if (ik.missing.length > 0) {
+        done({ ref: change.ref, kind: 'failed', recordKey: change.recordKey ?? change.recordId, message: `the ${source} row lacks key columns ${ik.missing.join(', ')}` });
+        continue;
+      }
+      upserts.push({ change, row, recordKey: ik.key, sourceHash: contentHash(map, source, row), sourceRecordId: this.recordIdOf(source, map, row) ?? change.recordId });
+    }
+
+    // Several source rows can be one target row (a global map fed by every company, or two
+    // changes of one record): only the last of them is written, or their writes would collide.
+    const lastOfKey = new Map<string, Prepared>();
+    for (const u of upserts) {
+      const earlier = lastOfKey.get(u.recordKey);
+      if (earlier) done({ ref: earlier.change.ref, kind: 'ignored', recordKey: u.recordKey, message: 'superseded by a later row of the same record in this batch' });
+      lastOfKey.set(u.recordKey, u);
+    }
+    upserts.splice(0, upserts.length, ...lastOfKey.values());
+
+    const allKeys = [...upserts.map((u) => u.recordKey), ...deletes.map((d) => d.recordKey)];
+    const [sourceLedger, targetLedger] = await Promise.all([
+      this.deps.store.ledger.get(map.name, source, allKeys),
+      this.deps.store.ledger.get(map.name, target, allKeys),
+    ]);
+
+    // 4. Echo suppression: this exact content of the source row is what we wrote (or already carried).
+    const toTransform = upserts.filter((u) => {
+      if (opts.mode === 'live' && sourceLedger.get(u.recordKey)?.hash === u.sourceHash) {
+        done({ ref: u.change.ref, kind: 'echo', recordKey: u.recordKey });
+        return false;
+      }
+      return true;
+    });
+
+    // 5. Transform.
+    const dataverseSchema = this.schema('dataverse', map.dataverse.entitySet);
+    const errors: ErrorRecordInput[] = [];
+    const transformed: (Prepared & { key: KeyValues; values: Row; image: Row })[] = [];
+    for (const u of toTransform) {
+      const tr = transformRecord(effectiveMap, direction, u.row, { lookups, catalog, dataverseSchema });
+      const missing = tr.errors.filter((e) => e.class === 'missing-lookup');
+      const broken = tr.errors.filter((e) => e.class === 'transform');
+      if (broken.length > 0 || missing.length > 0 || !tr.key) {
+        const problems = broken.length > 0 ? broken : missing;
+        const message = problems.map((e) => `${e.column}: ${e.message}`).join('; ') || 'the target key could not be built';
+        const kind = broken.length === 0 && missing.length > 0 ? 'deferred' : 'failed';
+        done({ ref: u.change.ref, kind, recordKey: u.recordKey, message });
+        errors.push(this.errorRecord(map, direction, u, kind === 'deferred' ? 'missing-lookup' : 'transform', message, tr.values));
+        continue;
+      }
+      transformed.push({ ...u, key: tr.key, values: tr.values, image: tr.image });
+    }
+
+    // 6. Current target rows, to write only differences and to see concurrent edits.
+    const targetSchema = this.schema(target, map[target].entitySet);
+    const select = this.targetSelect(map, target, targetSchema, transformed.map((t) => t.key));
+    const current = transformed.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, transformed.map((t) => t.key), select) : [];
+
+    const ops: WriteOp[] = [];
+    const pendingWrites = new Map<string, { prepared: (typeof transformed)[number]; targetHash: string; existing?: Row; op: 'upsert' }>();
+    for (const t of transformed) {
+      const existing = current.find((row) => matches(row, t.key));
+      const targetHash = contentHash(map, target, { ...(existing ?? {}), ...t.image });
+      if (existing && contentHash(map, target, existing) === targetHash) {
+        done({ ref: t.change.ref, kind: 'unchanged', recordKey: t.recordKey, recordId: this.recordIdOf(target, map, existing) });
+        ledgerEntries.push(
+          { map: map.name, side: target, recordKey: t.recordKey, hash: targetHash, recordId: this.recordIdOf(target, map, existing) },
+          { map: map.name, side: source, recordKey: t.recordKey, hash: t.sourceHash, recordId: t.sourceRecordId },
+        );
+        continue;
+      }
+      if (opts.mode === 'live' && existing) {
+        const verdict = this.conflict(map, source, target, t.change, t.row, existing, targetLedger.get(t.recordKey));
+        if (verdict) {
+          done({ ref: t.change.ref, kind: 'conflict', recordKey: t.recordKey, message: verdict });
+          continue;
+        }
+      }
+      const id = `w${ops.length}`;
+      // Plain upsert: a row created meanwhile by someone else is updated rather than failing the write.
+      ops.push({ id, kind: 'upsert', key: t.key, values: t.values, mode: 'upsert' });
+      pendingWrites.set(id, { prepared: t, targetHash, existing, op: 'upsert' });
+    }
+
+    const deleteOps = new Map<string, { change: SourceChange; recordKey: string }>();
+    for (const d of deletes) {
+      const key = this.targetKeyForDelete(map, target, d.recordKey, targetLedger.get(d.recordKey), lookups);
+      if (!key) {
+        done({ ref: d.change.ref, kind: 'ignored', recordKey: d.recordKey, message: 'the target row is not known' });
+        continue;
+      }
+      const id = `d${deleteOps.size}`;
+      ops.push({ id, kind: 'delete', key });
+      deleteOps.set(id, d);
+    }
+
+    // 7. Write, then record every outcome.
+    const results: WriteResult[] = ops.length > 0 ? await this.deps.connectors[target].writeBatch(map[target].entitySet, ops) : [];
+    const resolvedKeys: string[] = [];
+    const forgotten: string[] = [];
+    for (const result of results) {
+      const write = pendingWrites.get(result.id);
+      const del = deleteOps.get(result.id);
+      const ref = write?.prepared.change.ref ?? del?.change.ref;
+      const recordKey = write?.prepared.recordKey ?? del?.recordKey;
+      if (!ref || !recordKey) continue;
+      if (result.ok) {
+        resolvedKeys.push(recordKey);
+        if (write) {
+          const recordId = result.recordId ?? (write.existing ? this.recordIdOf(target, map, write.existing) : undefined);
+          done({ ref, kind: write.existing ? 'updated' : 'created', recordKey, recordId });
+          ledgerEntries.push(
+            { map: map.name, side: target, recordKey, hash: write.targetHash, recordId, version: result.version },
+            { map: map.name, side: source, recordKey, hash: write.prepared.sourceHash, recordId: write.prepared.sourceRecordId },
+          );
+        } else {
+          done({ ref, kind: 'deleted', recordKey });
+          forgotten.push(recordKey);
+        }
+        continue;
+      }
+      const err = result.error;
+      if (del && err.class === 'not-found') {
+        done({ ref, kind: 'deleted', recordKey, message: 'already gone' });
+        forgotten.push(recordKey);
+        continue;
+      }
+      if (RETRYABLE_CLASSES.includes(err.class)) {
+        done({ ref, kind: 'retry', recordKey, message: err.message });
+        continue;
+      }
+      const kind = err.class === 'missing-lookup' ? 'deferred' : 'failed';
+      done({ ref, kind, recordKey, message: err.message });
+      errors.push({
+        ...this.errorRecord(map, direction, write?.prepared ?? { change: del!.change, recordKey }, err.class, err.message, write?.prepared.values),
+        httpStatus: err.status,
+        code: err.code,
+      });
+    }
+
+    await this.flush(map, direction, ledgerEntries, resolvedKeys, forgotten, errors);
+    return changes.map((c) => outcomes.get(c.ref) ?? { ref: c.ref, kind: 'failed', message: 'no outcome recorded (internal error)' });
+  }
+
+  private async flush(map: TableMap, direction: TransformDirection, entries: LedgerEntryInput[], resolvedKeys: string[], forgotten: string[], errors: ErrorRecordInput[]): Promise<void> {
+    if (entries.length > 0) await this.deps.store.ledger.put(entries);
+    const { source, target } = sidesOf(direction);
+    if (forgotten.length > 0) {
+      await this.deps.store.ledger.delete(map.name, source, forgotten);
+      await this.deps.store.ledger.delete(map.name, target, forgotten);
+    }
+    const unchangedKeys = entries.filter((e) => e.side === target).map((e) => e.recordKey);
+    const settled = [...new Set([...resolvedKeys, ...unchangedKeys, ...forgotten])];
+    if (settled.length > 0) await this.deps.store.errors.markResolved(map.name, direction, settled);
+    if (errors.length > 0) await this.deps.store.errors.record(errors);
+  }
+
+  /**
+   * Both sides changed since our last write of the target: who wins? Returns why the source
+   * change loses, or undefined when it should be written. The loser's side then receives the
+   * winner's version through the winner's own change, so both converge.
+   */
+  private conflict(map: TableMap, source: SystemName, target: SystemName, change: SourceChange, row: Row, existing: Row, targetLedger: LedgerEntry | undefined): string | undefined {
+    if (!targetLedger || contentHash(map, target, existing) === targetLedger.hash) return undefined;
+    const { conflict } = effectiveSettings(map);
+    if (conflict.policy === 'masterWins') {
+      return source === conflict.master ? undefined : `both sides changed; ${conflict.master} is master`;
+    }
+    const sourceTime = timeOf(change.changedAt ?? row[this.schema(source, map[source].entitySet)?.modifiedColumn ?? '']);
+    const targetTime = timeOf(existing[this.schema(target, map[target].entitySet)?.modifiedColumn ?? '']);
+    if (sourceTime === undefined || targetTime === undefined) return source === conflict.master ? undefined : `both sides changed and times are unknown; ${conflict.master} is master`;
+    if (targetTime > sourceTime) return `both sides changed; the ${target} edit is newer`;
+    if (targetTime === sourceTime && source !== conflict.master) return `both sides changed at the same time; ${conflict.master} is master`;
+    return undefined;
+  }
+
+  private async fillSourceRows(map: TableMap, source: SystemName, changes: readonly SourceChange[], refresh: boolean): Promise<Map<string, Row>> {
+    const rows = new Map<string, Row>();
+    const missing: SourceChange[] = [];
+    for (const c of changes) {
+      if (c.op !== 'upsert') continue;
+      if (c.values && !(refresh && (c.key || c.recordId))) rows.set(c.ref, c.values);
+      else if (c.key || c.recordId) missing.push(c);
+    }
+    if (missing.length === 0) return rows;
+    const schema = this.schema(source, map[source].entitySet);
+    const pk = schema?.primaryKey[0];
+    const keyOf = (c: SourceChange): KeyValues => c.key ?? { [pk ?? 'id']: c.recordId! };
+    const found = await this.deps.connectors[source].readByKeys(map[source].entitySet, missing.map(keyOf));
+    for (const c of missing) {
+      const row = found.find((r) => matches(r, keyOf(c)));
+      if (row) rows.set(c.ref, row);
+    }
+    return rows;
+  }
+
+  /** Only the companies of the environment link are synced (as Microsoft's dual-write links legal entities). */
+  private takesPart(company: unknown): boolean {
+    return typeof company === 'string' && this.companies.has(company.toLowerCase());
+  }
+
+  private companyCodeOf(map: TableMap, row: Row, lookups: LookupResults): string | undefined {
+    const guid = row[lookupValueColumn(effectiveSettings(map).companyColumn)];
+    if (typeof guid !== 'string') return undefined;
+    const code = lookups[companyCodeRequest(guid).id];
+    return typeof code === 'string' ? code : undefined;
+  }
+
+  private companyRequestsForDeletes(map: TableMap, source: SystemName, target: SystemName, changes: readonly SourceChange[]): LookupRequest[] {
+    if (target !== 'dataverse' || map.scope !== 'company') return [];
+    const out: LookupRequest[] = [];
+    for (const c of changes) {
+      if (c.op !== 'delete' || !c.recordKey) continue;
+      const company = parseKeyText(c.recordKey)[0];
+      if (typeof company === 'string') out.push(companyIdRequest(company));
+    }
+    void source;
+    return out;
+  }
+
+  /** The target row to delete: by the id we last wrote, else by its integration key. */
+  private targetKeyForDelete(map: TableMap, target: SystemName, recordKey: string, ledger: LedgerEntry | undefined, lookups: LookupResults): KeyValues | undefined {
+    const schema = this.schema(target, map[target].entitySet);
+    if (target === 'dataverse' && ledger?.recordId && schema?.primaryKey[0]) return { [schema.primaryKey[0]]: ledger.recordId };
+    const parts = parseKeyText(recordKey);
+    const keyColumns = map[target].key;
+    const key: KeyValues = {};
+    let offset = 0;
+    if (map.scope === 'company') {
+      const company = parts[0];
+      if (typeof company !== 'string') return undefined;
+      offset = 1;
+      if (target === 'finops') key[FINOPS_COMPANY_COLUMN] = company;
+      else {
+        const companyId = lookups[companyIdRequest(company).id];
+        if (typeof companyId !== 'string') return undefined;
+        key[lookupValueColumn(effectiveSettings(map).companyColumn)] = companyId;
+      }
+    }
+    for (let i = 0; i < keyColumns.length; i++) {
+      const v = parts[i + offset];
+      if (v === undefined || v === null || typeof v === 'object') return undefined;
+      key[keyColumns[i]!] = v as string | number | boolean;
+    }
+    return key;
+  }
+
+  private targetSelect(map: TableMap, target: SystemName, schema: EntitySetSchema | undefined, keys: KeyValues[]): string[] {
+    const columns = new Set(mappedColumns(map, target));
+    for (const k of keys) for (const c of Object.keys(k)) columns.add(c);
+    for (const c of schema?.primaryKey ?? []) columns.add(c);
+    if (schema?.modifiedColumn) columns.add(schema.modifiedColumn);
+    return [...columns];
+  }
+
+  private recordIdOf(side: SystemName, map: TableMap, row: Row): string | undefined {
+    if (side !== 'dataverse') return undefined;
+    const pk = this.schema('dataverse', map.dataverse.entitySet)?.primaryKey[0];
+    const v = pk ? row[pk] : undefined;
+    return typeof v === 'string' ? v.toLowerCase() : undefined;
+  }
+
+  private schema(system: SystemName, entitySet: string): EntitySetSchema | undefined {
+    return this.deps.schemas.find((s) => s.system === system && s.entitySet === entitySet);
+  }
+
+  private errorRecord(
+    map: TableMap,
+    direction: TransformDirection,
+    p: { change: SourceChange; recordKey: string },
+    errorClass: ErrorRecordInput['class'],
+    message: string,
+    payload: unknown,
+  ): ErrorRecordInput {
+    return {
+      map: map.name,
+      direction,
+      recordKey: p.recordKey,
+      recordId: p.change.recordId,
+      class: errorClass,
+      message,
+      payload,
+      change: {
+        op: p.change.op,
+        payload: { values: p.change.values, key: p.change.key, recordId: p.change.recordId },
+        changedAt: p.change.changedAt,
+        inboxSeq: /^\d+$/.test(p.change.ref) ? Number(p.change.ref) : undefined,
+      },
+    };
+  }
+}
+
+function timeOf(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Integration key text is a JSON array (company first for company-specific maps). */
+export function parseKeyText(text: string): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,99 @@
+import type { Connector, KeyValues, Row } from '../../../src/connectors/types';
+import { companyIdRequest, type LookupRequest, type LookupResults } from '../../../src/maps/lookups';
+import { lookupValueColumn } from '../../../src/maps/company';
+import type { EntitySetSchema } from '../../../src/schema/entity-schema';
+
+const MAX_CACHE = 200_000;
+
+/**
+ * Resolves the lookups a batch of rows needs with as few requests as possible: requests are
+ * grouped per entity set and read with one `readByKeys` each. Found values are cached (ids of
+ * reference rows rarely change); "not found" is not, so a row synced a moment later is seen.
+ */
+export class LookupResolver {
+  private readonly cache = new Map<string, string | number | boolean>();
+
+  constructor(
+    private readonly dataverse: Connector,
+    private readonly schemas: readonly EntitySetSchema[],
+  ) {}
+
+  async resolve(requests: readonly LookupRequest[]): Promise<LookupResults> {
+    const results: Record<string, string | number | boolean | null> = {};
+    const pending = requests.filter((r) => {
+      const hit = this.cache.get(r.id);
+      if (hit !== undefined) results[r.id] = hit;
+      return hit === undefined;
+    });
+    // Company ids first: company-specific lookups are keyed by them.
+    const companies = pending.filter((r) => r.kind === 'find-id' && r.entitySet === 'cdm_companies');
+    await this.resolveGroup(companies, results);
+    await this.resolveGroup(pending.filter((r) => !companies.includes(r)), results);
+    return results;
+  }
+
+  private async resolveGroup(requests: readonly LookupRequest[], results: Record<string, string | number | boolean | null>): Promise<void> {
+    const bySet = new Map<string, LookupRequest[]>();
+    for (const r of requests) bySet.set(r.entitySet, [...(bySet.get(r.entitySet) ?? []), r]);
+    for (const [entitySet, group] of bySet) {
+      const pk = this.primaryKey(entitySet);
+      const wanted: { request: LookupRequest; key: KeyValues }[] = [];
+      for (const r of group) {
+        if (r.kind === 'read-column') {
+          wanted.push({ request: r, key: { [pk]: r.recordId } });
+          continue;
+        }
+        const key: KeyValues = { ...r.key };
+        if (r.company && r.companyColumn) {
+          const companyId = results[companyIdRequest(r.company).id] ?? this.cache.get(companyIdRequest(r.company).id);
+          if (typeof companyId !== 'string') {
+            results[r.id] = null;
+            continue;
+          }
+          key[lookupValueColumn(r.companyColumn)] = companyId;
+        }
+        wanted.push({ request: r, key });
+      }
+      if (wanted.length === 0) continue;
+      const columns = new Set<string>([pk]);
+      for (const w of wanted) {
+        for (const c of Object.keys(w.key)) columns.add(c);
+        if (w.request.kind === 'read-column') columns.add(w.request.column);
+      }
+      const rows = await this.dataverse.readByKeys(
+        entitySet,
+        wanted.map((w) => w.key),
+        [...columns],
+      );
+      for (const w of wanted) {
+        const row = rows.find((candidate) => matches(candidate, w.key));
+        const value = row ? (w.request.kind === 'read-column' ? row[w.request.column] : row[pk]) : undefined;
+        const found = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+        results[w.request.id] = found;
+        if (found !== null) this.remember(w.request.id, found);
+      }
+    }
+  }
+
+  private primaryKey(entitySet: string): string {
+    const schema = this.schemas.find((s) => s.system === 'dataverse' && s.entitySet === entitySet);
+    const pk = schema?.primaryKey[0];
+    if (!pk) throw new Error(`no Dataverse schema for entity set '${entitySet}': cannot resolve lookups to it`);
+    return pk;
+  }
+
+  private remember(id: string, value: string | number | boolean): void {
+    if (this.cache.size >= MAX_CACHE) this.cache.clear();
+    this.cache.set(id, value);
+  }
+}
+
+/** Key values compare as the services do: text case-insensitively (GUIDs, codes), others exactly. */
+export function matches(row: Row, key: KeyValues): boolean {
+  return Object.entries(key).every(([column, expected]) => sameValue(row[column], expected));
+}
+
+export function sameValue(actual: unknown, expected: unknown): boolean {
+  if (typeof actual === 'string' && typeof expected === 'string') return actual.toLowerCase() === expected.toLowerCase();
+  return actual === expected;
+}

@@ -1,0 +1,75 @@
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import type { InitialSyncCounts } from '../../src/contracts/map-messages';
+import { renderFilter } from '../../src/maps/filter';
+import { companyIdRequest } from '../../src/maps/lookups';
+import { lookupValueColumn } from '../../src/maps/company';
+import { dependencyGraph } from '../../src/maps/graph';
+import { effectiveSettings } from '../../src/maps/schema';
+import type { CopyPagesInput, CopyPagesResult, InitialSyncPlan } from './contracts';
+import type { SyncDependencies } from './deps';
+import { directionFrom } from './apply/change';
+import type { ApplyEngine } from './apply/engine';
+import { LookupResolver } from './apply/lookup-resolver';
+
+const zero = (): InitialSyncCounts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0 });
+
+export function createInitialSyncActivities(deps: SyncDependencies, engine: ApplyEngine) {
+  const resolver = new LookupResolver(deps.connectors.dataverse, deps.schemas);
+  return {
+    async planInitialSync(input: { map: string }): Promise<InitialSyncPlan> {
+      const map = await deps.maps.get(input.map);
+      const selfReferencing = dependencyGraph([map]).selfReferencing.includes(map.name);
+      return { companies: map.scope === 'company' ? [...deps.companies] : [null], passes: selfReferencing ? 2 : 1 };
+    },
+
+    /**
+     * Copies up to `maxPages` pages from the master, writing only differences. Progress is
+     * heartbeated after every page; a retry after a crash resumes from the last heartbeat,
+     * replaying at most one page, which the upsert-by-key writes make harmless.
+     */
+    async copyPages(input: CopyPagesInput): Promise<CopyPagesResult> {
+      const map = await deps.maps.get(input.map);
+      const resumed = activityInfo().heartbeatDetails as { continuation?: string; counts: InitialSyncCounts; pages: number } | undefined;
+      let continuation = resumed?.continuation ?? input.continuation;
+      const counts = resumed?.counts ?? zero();
+      let pages = resumed?.pages ?? 0;
+      const passes = dependencyGraph([map]).selfReferencing.includes(map.name) ? 2 : 1;
+      const filters = [renderFilter(map, input.master)];
+      let company: string | undefined;
+      if (input.company) {
+        if (input.master === 'finops') company = input.company;
+        else {
+          const request = companyIdRequest(input.company);
+          const id = (await resolver.resolve([request]))[request.id];
+          if (typeof id !== 'string') throw new Error(`company '${input.company}' has no cdm_companies row in Dataverse: sync legal entities first`);
+          filters.push(`${lookupValueColumn(effectiveSettings(map).companyColumn)} eq ${id}`);
+        }
+      }
+      const filter = filters.filter((f): f is string => !!f).map((f) => `(${f})`).join(' and ') || undefined;
+      while (pages < input.maxPages) {
+        const page = await deps.connectors[input.master].readPage({ entitySet: map[input.master].entitySet, filter, company, pageSize: input.pageSize, continuation });
+        const outcomes = await engine.apply(
+          map,
+          directionFrom(input.master),
+          page.rows.map((values, i) => ({ ref: String(i), op: 'upsert' as const, values })),
+          { mode: 'initial', withoutSelfLookups: passes === 2 && input.pass === 1 },
+        );
+        const retry = outcomes.find((o) => o.kind === 'retry');
+        if (retry) throw new Error(`the target could not take page ${pages + 1} yet: ${retry.message ?? 'temporary failure'}`);
+        counts.read += page.rows.length;
+        for (const o of outcomes) {
+          if (o.kind === 'created') counts.created++;
+          else if (o.kind === 'updated') counts.updated++;
+          else if (o.kind === 'unchanged') counts.unchanged++;
+          else if (o.kind === 'failed' || o.kind === 'deferred') counts.failed++;
+          else counts.skipped++;
+        }
+        continuation = page.continuation;
+        pages++;
+        heartbeat({ continuation, counts, pages });
+        if (!continuation) break;
+      }
+      return { counts, continuation };
+    },
+  };
+}

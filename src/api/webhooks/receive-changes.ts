@@ -1,0 +1,109 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Context } from 'hono';
+import { routeChanges } from '../../capture/route-changes';
+import type { ChangeRecord } from '../../connectors/types';
+import { applyChangeUpdate, changesAvailableSignal } from '../../contracts/map-messages';
+import { mapWorkflowId } from '../../contracts/names';
+import type { TableMap } from '../../maps/schema';
+import { effectiveSettings } from '../../maps/schema';
+import type { SystemName } from '../../schema/entity-schema';
+import type { ChangeInbox } from '../../store/inbox';
+import { ApiError } from '../errors';
+
+export interface ReceiverDependencies {
+  inbox: Pick<ChangeInbox, 'append'>;
+  maps: { all(): Promise<TableMap[]> };
+  parsers: Record<SystemName, (body: unknown) => ChangeRecord[]>;
+  client: Client;
+  /** Shared secrets per system: the sender must present it in `header`. Unset: no check (local use only). */
+  secrets?: Partial<Record<SystemName, { header: string; value: string }>>;
+  /** Largest body accepted, in bytes. */
+  maxBodyBytes?: number;
+  /** Time a write-through may take before the source is told to roll back. */
+  writeThroughBudgetMs?: number;
+}
+
+export interface ReceiveResult {
+  accepted: number;
+  duplicates: number;
+  applied: number;
+  maps: string[];
+}
+
+const DEFAULT_MAX_BODY = 1 << 20;
+
+/**
+ * Receives a webhook (Dataverse) or data event (F&O): checks the secret, parses the body,
+ * applies write-through maps at once (an error answer makes the source roll back) and queues
+ * the rest in the inbox, then pokes the workflows of the maps that received changes.
+ */
+export async function receiveChanges(c: Context, system: SystemName, deps: ReceiverDependencies): Promise<ReceiveResult> {
+  const secret = deps.secrets?.[system];
+  if (secret && !sameSecret(c.req.header(secret.header), secret.value)) {
+    throw new ApiError(401, 'unauthorized', `missing or wrong ${secret.header} header`);
+  }
+  const raw = await c.req.text();
+  if (Buffer.byteLength(raw) > (deps.maxBodyBytes ?? DEFAULT_MAX_BODY)) {
+    throw new ApiError(413, 'payload-too-large', `body larger than ${deps.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch (err) {
+    throw new ApiError(400, 'invalid-json', `the body is not JSON: ${(err as Error).message}`);
+  }
+  let records: ChangeRecord[];
+  try {
+    records = deps.parsers[system](body);
+  } catch (err) {
+    throw new ApiError(400, 'invalid-event', `not a ${system === 'dataverse' ? 'Dataverse RemoteExecutionContext' : 'F&O data event'}: ${(err as Error).message}`);
+  }
+
+  const maps = await deps.maps.all();
+  const syncMaps = new Set(maps.filter((m) => effectiveSettings(m).syncMode === 'sync').map((m) => m.name));
+  const changes = routeChanges(maps, records);
+  let applied = 0;
+  const queued = [];
+  for (const change of changes) {
+    if (!syncMaps.has(change.map)) {
+      queued.push(change);
+      continue;
+    }
+    const payload = change.payload as { values?: Record<string, unknown>; key?: Record<string, string | number | boolean>; recordId?: string };
+    try {
+      const result = await deps.client.workflow.getHandle(mapWorkflowId(change.map)).executeUpdate(applyChangeUpdate, {
+        args: [{ direction: change.direction, op: change.op, recordId: payload.recordId, key: payload.key, values: payload.values, eventId: change.eventId, changedAt: change.changedAt ?? undefined }],
+        updateId: `${change.map}:${change.eventId}`,
+      });
+      if (result.status !== 'queued') applied++;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        queued.push(change);
+        continue;
+      }
+      const reason = err instanceof WorkflowUpdateFailedError && err.cause ? err.cause.message : (err as Error).message;
+      throw new ApiError(409, 'write-through-failed', `dualwrite could not write ${change.recordKey} to the other side of ${change.map}: ${reason}`);
+    }
+  }
+  const appended = queued.length > 0 ? await deps.inbox.append(queued) : { appended: 0, duplicates: 0, maps: [] };
+  await Promise.all(
+    appended.maps.map(async (map) => {
+      try {
+        await deps.client.workflow.getHandle(mapWorkflowId(map)).signal(changesAvailableSignal, {});
+      } catch (err) {
+        // A map that is not running keeps its changes in the inbox until it starts.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    }),
+  );
+  return { accepted: appended.appended, duplicates: appended.duplicates, applied, maps: appended.maps };
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

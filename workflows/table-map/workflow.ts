@@ -1,0 +1,257 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  applyChangeUpdate,
+  changesAvailableSignal,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  stopSignal,
+  type ApplyChangeResult,
+  type MapStatus,
+} from '../../src/contracts/map-messages';
+import { initialSyncWorkflowId } from '../../src/contracts/names';
+import { DUALWRITE_MAP, DUALWRITE_STATE } from '../../src/contracts/search-attributes';
+import type { TableMapInput } from '../../src/contracts/workflow-inputs';
+import { Mutex } from '../mutex';
+import { initialSyncWorkflow } from '../initial-sync/workflow';
+import { MapStateMachine } from './map-state';
+import { apply, capture, control, writeThrough } from './activities';
+
+const DEFAULTS = {
+  batchSize: 500,
+  drainBudgetMs: 20_000,
+  pollEveryMs: 10_000,
+  reconcileEveryMs: 15 * 60_000,
+  deferredRetryEveryMs: 30_000,
+};
+
+/**
+ * `dualwrite-map-<map>`: the lifecycle and live sync of one table map. It holds no records:
+ * captured changes wait in the control store's inbox, and this workflow drains them through
+ * activities when poked (`changesAvailable`), on its poll timer, or on resume.
+ */
+export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus> {
+  const opts = { ...DEFAULTS, ...input.options };
+  const s = new MapStateMachine(input.map, input.carried);
+  const lock = new Mutex();
+
+  const publish = () => {
+    upsertSearchAttributes([
+      { key: DUALWRITE_MAP, value: input.map },
+      { key: DUALWRITE_STATE, value: s.state },
+    ]);
+    setCurrentDetails(s.details());
+  };
+
+  setHandler(statusQuery, () => s.snapshot());
+  setHandler(pauseSignal, (p) => s.requestPause(p ?? {}));
+  setHandler(resumeSignal, (r) => s.requestResume(r ?? {}));
+  setHandler(stopSignal, (p) => s.requestStop(p ?? {}));
+  setHandler(changesAvailableSignal, (c) => {
+    s.changesAvailable = true;
+    if (c?.backlog !== undefined) s.status.backlog = c.backlog;
+  });
+  setHandler(
+    applyChangeUpdate,
+    async (change): Promise<ApplyChangeResult> => {
+      // While paused (as Microsoft's dual-write does), the source's write succeeds and the change
+      // waits. While a drain runs, it waits too: the drain may itself be writing the source, whose
+      // synchronous webhook is this very call, so waiting for the drain would deadlock both.
+      if (!s.applying || lock.locked) {
+        await control.enqueueChange({ map: input.map, change });
+        s.changesAvailable = true;
+        return { status: 'queued' };
+      }
+      return lock.runExclusive(() => writeThrough.applyChange({ map: input.map, change }));
+    },
+    {
+      validator: (_change) => {
+        if (s.state === 'Stopped' || s.stopRequested) throw new Error(`map ${input.map} is stopped`);
+      },
+    },
+  );
+
+  const flushLog = async () => {
+    while (s.pendingLog.length > 0) {
+      const event = s.pendingLog.shift()!;
+      await control.recordActivity({ map: input.map, ...event });
+    }
+    if (s.cascadeReason) {
+      const reason = s.cascadeReason;
+      s.cascadeReason = null;
+      const paused = await control.cascadePause({ map: input.map, reason });
+      if (paused.length > 0) s.pendingLog.push({ type: 'cascade', message: `paused dependent maps: ${paused.join(', ')}` });
+    }
+  };
+
+  publish();
+
+  if (s.state === 'NotRunning') {
+    if (input.initialSync) {
+      s.transition('InitialSync', `initial sync from ${input.initialSync.master}`);
+      publish();
+      await flushLog();
+      const run = s.status.initialSync.runs + 1;
+      const workflowId = initialSyncWorkflowId(input.map, run);
+      s.status.initialSync = { runs: run, workflowId, result: null };
+      try {
+        s.status.initialSync.result = await executeChild(initialSyncWorkflow, {
+          workflowId,
+          args: [{ map: input.map, run, sync: input.initialSync }],
+          // The load is its own durable workflow; it must not die with a run of this one.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: [
+            { key: DUALWRITE_MAP, value: input.map },
+            { key: DUALWRITE_STATE, value: 'InitialSync' },
+          ],
+          staticSummary: `initial sync of ${input.map} from ${input.initialSync.master}`,
+        });
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        s.status.lastError = `initial sync failed: ${errorMessage(err)}`;
+        s.transition('Failed', s.status.lastError);
+      }
+    }
+    if (!s.failed) s.transition('Running', 'live sync started');
+    if (s.pauseAfterInitialSync) {
+      const pending = s.pauseAfterInitialSync;
+      s.pauseAfterInitialSync = null;
+      s.status.pending = null;
+      s.requestPause(pending);
+    }
+    publish();
+  }
+
+  let failures = 0;
+  for (;;) {
+    await flushLog();
+    publish();
+
+    if (s.stopRequested) {
+      await lock.runExclusive(async () => undefined);
+      s.transition('Stopped', s.stopRequested.reason ?? 'stopped', s.stopRequested.by);
+      await flushLog();
+      publish();
+      await condition(allHandlersFinished);
+      return s.snapshot();
+    }
+
+    if (shouldContinueAsNew(opts.maxHistoryEvents)) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof tableMapWorkflow>({ ...input, initialSync: undefined, carried: s.carry() });
+    }
+
+    if (s.resumeMode) {
+      const mode = s.resumeMode;
+      s.resumeMode = null;
+      if (mode === 'park') {
+        const parked = await control.parkBacklog({ map: input.map });
+        s.pendingLog.push({ type: 'resume', message: `parked ${parked} pending changes in the error queue as retryable`, data: { parked } });
+      } else if (mode === 'discard') {
+        const dropped = await control.discardBacklog({ map: input.map });
+        s.pendingLog.push({ type: 'resume', message: `discarded ${dropped} pending changes`, data: { dropped } });
+      }
+      s.status.backlog = await control.backlog({ map: input.map });
+      s.status.pausedBy = null;
+      s.status.pauseReason = null;
+      s.status.lastError = null;
+      failures = 0;
+      s.changesAvailable = true;
+      s.transition(mode === 'drain' && s.status.backlog > 0 ? 'CatchingUp' : 'Running', `resumed (${mode})`);
+      continue;
+    }
+
+    const now = Date.now();
+    // Capture keeps running while paused: a pause stops applying, never capturing.
+    if (opts.pollEveryMs > 0 && now >= s.nextPollAt && s.state !== 'Failed') {
+      s.nextPollAt = now + opts.pollEveryMs;
+      try {
+        const polled = await capture.captureChanges({ map: input.map });
+        s.status.backlog = polled.backlog;
+        if (polled.captured > 0) s.changesAvailable = true;
+      } catch (err) {
+        s.status.lastError = `capture: ${errorMessage(err)}`;
+      }
+    }
+    if (opts.reconcileEveryMs > 0 && now >= s.nextReconcileAt && s.state !== 'Failed') {
+      s.nextReconcileAt = now + opts.reconcileEveryMs;
+      try {
+        const found = await capture.reconcile({ map: input.map });
+        if (found.enqueued > 0) {
+          s.changesAvailable = true;
+          s.pendingLog.push({ type: 'reconciliation', message: `reconciliation found ${found.enqueued} drifted records of ${found.scanned}`, data: found });
+        }
+      } catch (err) {
+        s.status.lastError = `reconciliation: ${errorMessage(err)}`;
+      }
+    }
+    if (s.applying && opts.deferredRetryEveryMs > 0 && now >= s.nextDeferredRetryAt) {
+      s.nextDeferredRetryAt = now + opts.deferredRetryEveryMs;
+      const { requeued } = await control.retryDeferred({ map: input.map });
+      if (requeued > 0) s.changesAvailable = true;
+    }
+
+    if (s.applying && s.changesAvailable) {
+      s.changesAvailable = false;
+      try {
+        const result = await lock.runExclusive(() => apply.drainInbox({ map: input.map, batchSize: opts.batchSize, budgetMs: opts.drainBudgetMs }));
+        s.recordDrain(result, Date.now());
+        failures = 0;
+        if (result.remaining > 0) s.changesAvailable = true;
+        else if (s.state === 'CatchingUp') s.transition('Running', 'backlog drained');
+        if (result.batches > 0) s.pendingLog.push({ type: 'batch', message: `applied ${result.counts.applied + result.counts.deleted}, failed ${result.counts.failed}, remaining ${result.remaining}`, data: { ...result.counts, remaining: result.remaining, batches: result.batches } });
+      } catch (err) {
+        s.status.lastError = errorMessage(err);
+        s.changesAvailable = true;
+        if (err instanceof Error && 'cause' in err && isPermanent(err.cause)) {
+          s.transition('Failed', s.status.lastError);
+          continue;
+        }
+        // Target down or throttling: back off visibly (status shows lastError), then try again.
+        failures += 1;
+        publish();
+        await sleep(Math.min(60_000, 1000 * 2 ** Math.min(failures, 6)), { summary: 'back off after a failed drain' });
+      }
+      continue;
+    }
+
+    const wakeAt = Math.min(
+      opts.pollEveryMs > 0 ? s.nextPollAt : Infinity,
+      opts.reconcileEveryMs > 0 ? s.nextReconcileAt : Infinity,
+      s.applying && opts.deferredRetryEveryMs > 0 ? s.nextDeferredRetryAt : Infinity,
+    );
+    const wake = () => (s.applying && s.changesAvailable) || s.stopRequested !== null || s.resumeMode !== null || s.pendingLog.length > 0 || s.cascadeReason !== null;
+    if (wakeAt === Infinity) await condition(wake);
+    else await condition(wake, Math.max(1, wakeAt - Date.now()));
+  }
+}
+
+function shouldContinueAsNew(maxHistoryEvents?: number): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || (maxHistoryEvents !== undefined && info.historyLength > maxHistoryEvents);
+}
+
+function isPermanent(cause: unknown): boolean {
+  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;
+  }
+  return String(err);
+}
