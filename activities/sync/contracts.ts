@@ -1,5 +1,6 @@
 import type { ApplyChangeInput, ApplyChangeResult, InitialSyncCounts, MapCounts } from '../../src/contracts/map-messages';
 import type { InitialSyncOptions, TableMapOptions } from '../../src/contracts/workflow-inputs';
+import type { TransformDirection } from '../../src/maps/schema';
 
 /**
  * What the workflows may ask of the sync activities. Only counts, cursors and ids cross this
@@ -43,7 +44,7 @@ export interface EnablePlan {
 }
 
 export interface SyncActivities {
-  drainInbox(input: { map: string; batchSize: number; budgetMs: number }): Promise<DrainResult>;
+  drainInbox(input: { map: string; direction: TransformDirection; batchSize: number; budgetMs: number }): Promise<DrainResult>;
   captureChanges(input: { map: string }): Promise<{ captured: number; backlog: number }>;
   reconcile(input: { map: string }): Promise<{ scanned: number; enqueued: number; backlog: number }>;
   retryDeferred(input: { map: string }): Promise<{ requeued: number }>;

@@ -40,15 +40,14 @@ export function countOutcome(counts: MapCounts, o: Outcome): void {
 }
 
 /** The last change of each key in a batch is the one to carry: the target only needs the newest state. */
-export function coalesce(batch: readonly InboxChange[]): { direction: Direction; latest: InboxChange; seqs: number[] }[] {
-  const byKey = new Map<string, { direction: Direction; latest: InboxChange; seqs: number[] }>();
+export function coalesce(batch: readonly InboxChange[]): { latest: InboxChange; seqs: number[] }[] {
+  const byKey = new Map<string, { latest: InboxChange; seqs: number[] }>();
   for (const change of batch) {
-    const id = `${change.direction} ${change.recordKey}`;
-    const entry = byKey.get(id);
+    const entry = byKey.get(change.recordKey);
     if (entry) {
       entry.latest = change;
       entry.seqs.push(change.seq);
-    } else byKey.set(id, { direction: change.direction, latest: change, seqs: [change.seq] });
+    } else byKey.set(change.recordKey, { latest: change, seqs: [change.seq] });
   }
   return [...byKey.values()];
 }
@@ -75,7 +74,7 @@ export function toSourceChange(change: InboxChange): SourceChange {
  * it with backoff and the workflow shows the error.
  */
 export function createDrainInbox(deps: SyncDependencies, engine: ApplyEngine) {
-  return async function drainInbox(input: { map: string; batchSize: number; budgetMs: number }): Promise<DrainResult> {
+  return async function drainInbox(input: { map: string; direction: Direction; batchSize: number; budgetMs: number }): Promise<DrainResult> {
     const started = Date.now();
     const map = await deps.maps.get(input.map);
     const counts = zeroCounts();
@@ -83,23 +82,19 @@ export function createDrainInbox(deps: SyncDependencies, engine: ApplyEngine) {
     let lagSeconds: number | null = null;
     let lastError: string | null = null;
     while (Date.now() - started < input.budgetMs) {
-      const batch = await deps.store.inbox.readBatch({ map: input.map, limit: input.batchSize });
+      const batch = await deps.store.inbox.readBatch({ map: input.map, direction: input.direction, limit: input.batchSize });
       if (batch.length === 0) break;
       batches++;
       const groups = coalesce(batch);
       const ack: number[] = [];
       const retry: Outcome[] = [];
-      for (const direction of ['finops-to-dataverse', 'dataverse-to-finops'] as const) {
-        const mine = groups.filter((g) => g.direction === direction);
-        if (mine.length === 0) continue;
-        const outcomes = await engine.apply(map, direction, mine.map((g) => toSourceChange(g.latest)), { mode: 'live', refreshSource: true });
-        outcomes.forEach((o, i) => {
-          countOutcome(counts, o);
-          if (o.kind === 'retry') retry.push(o);
-          else ack.push(...mine[i]!.seqs);
-          if (o.kind === 'failed' || o.kind === 'deferred') lastError = `${o.recordKey ?? o.ref}: ${o.message ?? o.kind}`;
-        });
-      }
+      const outcomes = await engine.apply(map, input.direction, groups.map((g) => toSourceChange(g.latest)), { mode: 'live', refreshSource: true });
+      outcomes.forEach((o, i) => {
+        countOutcome(counts, o);
+        if (o.kind === 'retry') retry.push(o);
+        else ack.push(...groups[i]!.seqs);
+        if (o.kind === 'failed' || o.kind === 'deferred') lastError = `${o.recordKey ?? o.ref}: ${o.message ?? o.kind}`;
+      });
       await deps.store.inbox.ack(ack);
       const newest = batch[batch.length - 1]!;
       lagSeconds = Math.max(0, (Date.now() - Date.parse(newest.capturedAt)) / 1000);
@@ -108,7 +103,7 @@ export function createDrainInbox(deps: SyncDependencies, engine: ApplyEngine) {
         throw new Error(`${retry.length} change(s) of ${input.map} could not be written yet: ${retry[0]!.message ?? 'temporary failure'}`);
       }
     }
-    const remaining = await deps.store.inbox.count({ map: input.map, status: 'pending' });
+    const remaining = await deps.store.inbox.count({ map: input.map, direction: input.direction, status: 'pending' });
     return { counts, remaining, batches, lagSeconds, lastError };
   };
 }

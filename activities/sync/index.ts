@@ -7,11 +7,12 @@ import { createEnableActivities } from './enable';
 import { createInitialSyncActivities } from './initial-sync';
 import { createLifecycleActivities } from './lifecycle';
 import { createReconcile } from './reconcile';
+import { classifyFailures } from './failures';
 
 /** Every sync activity, wired to one set of dependencies. */
 export function createSyncActivities(deps: SyncDependencies): SyncActivities {
   const engine = new ApplyEngine(deps);
-  return {
+  const all: SyncActivities = {
     drainInbox: createDrainInbox(deps, engine),
     captureChanges: createCaptureChanges(deps),
     reconcile: createReconcile(deps),
@@ -19,4 +20,5 @@ export function createSyncActivities(deps: SyncDependencies): SyncActivities {
     ...createInitialSyncActivities(deps, engine),
     ...createEnableActivities(deps),
   };
+  return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, classifyFailures(fn as (...a: unknown[]) => Promise<unknown>)])) as unknown as SyncActivities;
 }

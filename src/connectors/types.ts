@@ -129,5 +129,7 @@ export interface Connector {
   /** Entity set schemas from the service's $metadata. */
   describe?(entitySets?: string[]): Promise<EntitySetSchema[]>;
   health(entitySets: string[]): Promise<HealthCheck[]>;
+  /** The id of the user this connector writes as, as the system reports it in change events. */
+  whoAmI?(): Promise<string>;
   close?(): Promise<void>;
 }

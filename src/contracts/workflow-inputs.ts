@@ -21,6 +21,11 @@ export interface InitialSyncOptions {
   master: 'finops' | 'dataverse';
   pageSize?: number;
   pagesPerActivity?: number;
+  /**
+   * How soon a page copy whose worker died is handed to another worker. The activity
+   * heartbeats after every page, so this must exceed the time one page takes.
+   */
+  heartbeatTimeoutSeconds?: number;
 }
 
 /** Carried across continue-as-new: plain JSON only (Map/Set/Date do not survive the JSON converter). */

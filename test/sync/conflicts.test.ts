@@ -10,8 +10,8 @@ import { enable, settled, waitForState } from './helpers';
  * whatever the policy says, both sides must end equal, and nothing may bounce forever.
  */
 async function conflictingEdits(world: SyncWorld, group: string): Promise<{ fo: unknown; dv: unknown; applied: number }> {
-  const fo = world.connectors.finops;
-  const dv = world.connectors.dataverse;
+  const fo = world.users.finops;
+  const dv = world.users.dataverse;
   const usmf = String((await dv.readPage({ entitySet: 'cdm_companies', filter: "cdm_companycode eq 'USMF'" })).rows[0]!.cdm_companyid);
   const dvRow = async () => (await dv.readPage({ entitySet: 'msdyn_customergroups', filter: `msdyn_groupid eq '${group}' and _msdyn_company_value eq ${usmf}` })).rows[0]!;
   const handle = world.env.client.workflow.getHandle(mapWorkflowId('customer-groups'));

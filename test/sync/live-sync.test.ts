@@ -9,8 +9,8 @@ import { enable, settled, status } from './helpers';
  */
 test('customer groups: initial sync, live sync both ways, no echo loop, deletes', async (t) => {
   const world = await startSyncWorld({ companies: ['usmf', 'usrt'] });
-  const fo = world.connectors.finops;
-  const dv = world.connectors.dataverse;
+  const fo = world.users.finops;
+  const dv = world.users.dataverse;
   const dvGroup = async (groupId: string) => (await dv.readPage({ entitySet: 'msdyn_customergroups', filter: `msdyn_groupid eq '${groupId}'` })).rows;
   const foGroup = async (groupId: string) => (await fo.readPage({ entitySet: 'CustomerGroups', company: 'usmf', filter: `CustomerGroupId eq '${groupId}'` })).rows[0];
 

@@ -10,8 +10,8 @@ import { enable, settled } from './helpers';
  */
 test('reconciliation repairs edits and deletes whose data events were lost', async (t) => {
   const world = await startSyncWorld({ companies: ['usmf'], webhooks: false });
-  const fo = world.connectors.finops;
-  const dv = world.connectors.dataverse;
+  const fo = world.users.finops;
+  const dv = world.users.dataverse;
   const usmf = String((await dv.readPage({ entitySet: 'cdm_companies', filter: "cdm_companycode eq 'USMF'" })).rows[0]?.cdm_companyid ?? '');
   const dvGroup = async (id: string) => (await dv.readPage({ entitySet: 'msdyn_customergroups', filter: `msdyn_groupid eq '${id}' and _msdyn_company_value eq ${usmf}` })).rows[0];
 

@@ -12,8 +12,8 @@ import { enable, waitForState } from './helpers';
 test('write-through: applied before the source commits, rolled back when the target fails, queued while paused', async (t) => {
   const mapsDir = catalogWith({ 'customer-groups': (m) => (m.syncMode = 'sync') });
   const world = await startSyncWorld({ mapsDir, companies: ['usmf'], syncEntitySets: ['msdyn_customergroups'] });
-  const fo = world.connectors.finops;
-  const dv = world.connectors.dataverse;
+  const fo = world.users.finops;
+  const dv = world.users.dataverse;
   const foDescription = async (id: string) => (await fo.readPage({ entitySet: 'CustomerGroups', company: 'usmf', filter: `CustomerGroupId eq '${id}'` })).rows[0]?.Description;
   const usmf = async () => String((await dv.readPage({ entitySet: 'cdm_companies', filter: "cdm_companycode eq 'USMF'" })).rows[0]!.cdm_companyid);
   const dvRow = async (id: string) => (await dv.readPage({ entitySet: 'msdyn_customergroups', filter: `msdyn_groupid eq '${id}' and _msdyn_company_value eq ${await usmf()}` })).rows[0];

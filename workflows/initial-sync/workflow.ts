@@ -2,7 +2,9 @@ import { allHandlersFinished, condition, continueAsNew, setCurrentDetails, setHa
 import { initialSyncProgressQuery, type InitialSyncCounts, type InitialSyncProgress } from '../../src/contracts/map-messages';
 import { DUALWRITE_MAP, DUALWRITE_STATE } from '../../src/contracts/search-attributes';
 import type { InitialSyncInput } from '../../src/contracts/workflow-inputs';
-import { control, pages } from '../table-map/activities';
+import { proxyActivities } from '@temporalio/workflow';
+import type { SyncActivities } from '../../activities/sync/contracts';
+import { control } from '../table-map/activities';
 
 const zero = (): InitialSyncCounts => ({ read: 0, created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 0 });
 
@@ -16,6 +18,11 @@ const zero = (): InitialSyncCounts => ({ read: 0, created: 0, updated: 0, unchan
 export async function initialSyncWorkflow(input: InitialSyncInput): Promise<InitialSyncCounts> {
   const pageSize = input.sync.pageSize ?? 1000;
   const pagesPerActivity = input.sync.pagesPerActivity ?? 50;
+  const pages = proxyActivities<SyncActivities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: `${input.sync.heartbeatTimeoutSeconds ?? 60} seconds`,
+    retry: { initialInterval: '1 second', maximumInterval: '60 seconds' },
+  });
   const c = input.carried ?? { companyIndex: 0, pass: 1, counts: zero(), startedAt: new Date().toISOString() };
   const plan = await control.planInitialSync({ map: input.map });
 

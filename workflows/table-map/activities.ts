@@ -28,9 +28,3 @@ export const writeThrough = proxyActivities<SyncActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '1 second', maximumAttempts: 3 },
 });
-
-export const pages = proxyActivities<SyncActivities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '60 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '60 seconds' },
-});

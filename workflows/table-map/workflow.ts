@@ -25,6 +25,8 @@ import {
 import { initialSyncWorkflowId } from '../../src/contracts/names';
 import { DUALWRITE_MAP, DUALWRITE_STATE } from '../../src/contracts/search-attributes';
 import type { TableMapInput } from '../../src/contracts/workflow-inputs';
+import type { TransformDirection } from '../../src/maps/schema';
+import type { DrainResult } from '../../activities/sync/contracts';
 import { Mutex } from '../mutex';
 import { initialSyncWorkflow } from '../initial-sync/workflow';
 import { MapStateMachine } from './map-state';
@@ -46,7 +48,10 @@ const DEFAULTS = {
 export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus> {
   const opts = { ...DEFAULTS, ...input.options };
   const s = new MapStateMachine(input.map, input.carried);
-  const lock = new Mutex();
+  // One lock per direction keeps the changes of a key in capture order between drains and
+  // write-through. Per direction, not per map: a drain writing Dataverse makes Dataverse call
+  // our synchronous webhook, a write-through of the other direction, which must not wait for it.
+  const locks: Record<TransformDirection, Mutex> = { 'finops-to-dataverse': new Mutex(), 'dataverse-to-finops': new Mutex() };
 
   const publish = () => {
     upsertSearchAttributes([
@@ -68,9 +73,11 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
     applyChangeUpdate,
     async (change): Promise<ApplyChangeResult> => {
       // While paused (as Microsoft's dual-write does), the source's write succeeds and the change
-      // waits. While a drain runs, it waits too: the drain may itself be writing the source, whose
-      // synchronous webhook is this very call, so waiting for the drain would deadlock both.
-      if (!s.applying || lock.locked) {
+      // waits. It waits in the inbox too when a drain of its direction is busy beyond the source's
+      // patience (a long catch-up): the inbox keeps it in order behind the changes before it.
+      const lock = locks[change.direction];
+      const free = s.applying && (await condition(() => !lock.locked, WRITE_THROUGH_WAIT));
+      if (!free || !s.applying) {
         await control.enqueueChange({ map: input.map, change });
         s.changesAvailable = true;
         return { status: 'queued' };
@@ -141,7 +148,7 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
     publish();
 
     if (s.stopRequested) {
-      await lock.runExclusive(async () => undefined);
+      await Promise.all(DIRECTIONS.map((d) => locks[d].runExclusive(async () => undefined)));
       s.transition('Stopped', s.stopRequested.reason ?? 'stopped', s.stopRequested.by);
       await flushLog();
       publish();
@@ -207,7 +214,11 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
     if (s.applying && s.changesAvailable) {
       s.changesAvailable = false;
       try {
-        const result = await lock.runExclusive(() => apply.drainInbox({ map: input.map, batchSize: opts.batchSize, budgetMs: opts.drainBudgetMs }));
+        // Both directions at once: they read different sources and write different targets.
+        const results = await Promise.all(
+          DIRECTIONS.map((direction) => locks[direction].runExclusive(() => apply.drainInbox({ map: input.map, direction, batchSize: opts.batchSize, budgetMs: opts.drainBudgetMs }))),
+        );
+        const result = combineDrains(results);
         s.recordDrain(result, Date.now());
         failures = 0;
         if (result.remaining > 0) s.changesAvailable = true;
@@ -237,6 +248,24 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
     if (wakeAt === Infinity) await condition(wake);
     else await condition(wake, Math.max(1, wakeAt - Date.now()));
   }
+}
+
+const DIRECTIONS: readonly TransformDirection[] = ['finops-to-dataverse', 'dataverse-to-finops'];
+
+/** How long a write-through waits for a busy drain of its direction before it queues instead. */
+const WRITE_THROUGH_WAIT = '5 seconds';
+
+function combineDrains(results: DrainResult[]): DrainResult {
+  const [first, ...rest] = results as [DrainResult, ...DrainResult[]];
+  const out: DrainResult = { ...first, counts: { ...first.counts } };
+  for (const r of rest) {
+    for (const key of Object.keys(out.counts) as (keyof DrainResult['counts'])[]) out.counts[key] += r.counts[key];
+    out.remaining += r.remaining;
+    out.batches += r.batches;
+    out.lagSeconds = out.lagSeconds === null ? r.lagSeconds : r.lagSeconds === null ? out.lagSeconds : Math.max(out.lagSeconds, r.lagSeconds);
+    out.lastError = r.lastError ?? out.lastError;
+  }
+  return out;
 }
 
 function shouldContinueAsNew(maxHistoryEvents?: number): boolean {

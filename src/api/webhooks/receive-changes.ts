@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Context } from 'hono';
@@ -19,8 +19,15 @@ export interface ReceiverDependencies {
   client: Client;
   /** Shared secrets per system: the sender must present it in `header`. Unset: no check (local use only). */
   secrets?: Partial<Record<SystemName, { header: string; value: string }>>;
+  /**
+   * Security: HMAC-SHA256 keys per system. When set, the sender must sign the raw body:
+   * `X-DualWrite-Signature: sha256=<hex>`. Checked in addition to the shared secret, if both are set.
+   */
+  signingKeys?: Partial<Record<SystemName, string>>;
   /** Largest body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Who dualwrite writes as, per system (Dataverse WhoAmI), to recognise its own changes. */
+  identities?: Partial<Record<SystemName, () => Promise<string>>>;
   /** Time a write-through may take before the source is told to roll back. */
   writeThroughBudgetMs?: number;
 }
@@ -48,6 +55,10 @@ export async function receiveChanges(c: Context, system: SystemName, deps: Recei
   if (Buffer.byteLength(raw) > (deps.maxBodyBytes ?? DEFAULT_MAX_BODY)) {
     throw new ApiError(413, 'payload-too-large', `body larger than ${deps.maxBodyBytes ?? DEFAULT_MAX_BODY} bytes`);
   }
+  const signingKey = deps.signingKeys?.[system];
+  if (signingKey !== undefined && !validSignature(c.req.header(SIGNATURE_HEADER), raw, signingKey)) {
+    throw new ApiError(401, 'bad-signature', `missing or wrong ${SIGNATURE_HEADER} header: expected "sha256=<hex HMAC-SHA256 of the raw body>"`);
+  }
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -63,7 +74,14 @@ export async function receiveChanges(c: Context, system: SystemName, deps: Recei
 
   const maps = await deps.maps.all();
   const syncMaps = new Set(maps.filter((m) => effectiveSettings(m).syncMode === 'sync').map((m) => m.name));
-  const changes = routeChanges(maps, records);
+  // A synchronous step also fires for the writes dualwrite itself makes to that system; those
+  // need no write-through back (they came from the other side), so they are answered at once.
+  const self = await identityOf(deps, system);
+  const ours = (r: ChangeRecord) => self !== undefined && r.changedBy?.toLowerCase() === self;
+  const changes = [
+    ...routeChanges(maps.filter((m) => !syncMaps.has(m.name)), records),
+    ...routeChanges(maps.filter((m) => syncMaps.has(m.name)), records.filter((r) => !ours(r))),
+  ];
   let applied = 0;
   const queued = [];
   for (const change of changes) {
@@ -99,6 +117,30 @@ export async function receiveChanges(c: Context, system: SystemName, deps: Recei
     }),
   );
   return { accepted: appended.appended, duplicates: appended.duplicates, applied, maps: appended.maps };
+}
+
+/** Security: the HMAC header, and how a sender computes it (tests and senders use this). */
+export const SIGNATURE_HEADER = 'X-DualWrite-Signature';
+
+export function signBody(body: string, key: string): string {
+  return `sha256=${createHmac('sha256', key).update(body, 'utf8').digest('hex')}`;
+}
+
+function validSignature(given: string | undefined, raw: string, key: string): boolean {
+  const hex = given === undefined ? undefined : /^sha256=([0-9a-fA-F]{64})$/.exec(given.trim())?.[1];
+  if (hex === undefined) return false;
+  const expected = createHmac('sha256', key).update(raw, 'utf8').digest();
+  return timingSafeEqual(Buffer.from(hex, 'hex'), expected);
+}
+
+async function identityOf(deps: ReceiverDependencies, system: SystemName): Promise<string | undefined> {
+  const lookup = deps.identities?.[system];
+  if (!lookup) return undefined;
+  try {
+    return (await lookup()).toLowerCase();
+  } catch {
+    return undefined; // unknown identity: every change is treated as someone else's (safe, slower)
+  }
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {

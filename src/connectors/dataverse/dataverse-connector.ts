@@ -180,6 +180,24 @@ export class DataverseConnector implements Connector {
     return id;
   }
 
+  private identity: Promise<string> | undefined;
+
+  /**
+   * The user this connector acts as (WhoAmI's UserId): webhooks carry it as InitiatingUserId on
+   * the changes we made ourselves, so they can be told apart without reading anything.
+   */
+  whoAmI(): Promise<string> {
+    this.identity ??= this.http.request({ method: 'GET', url: 'WhoAmI', headers: READ_HEADERS, operation: 'read' }).then((res) => {
+      const id = (res.body as Row | undefined)?.UserId;
+      if (!isGuid(id)) throw new ConnectorError({ class: 'validation', status: res.status, message: 'WhoAmI answered without a UserId' });
+      return id.toLowerCase();
+    });
+    this.identity.catch(() => {
+      this.identity = undefined; // try again next time rather than remembering a failure
+    });
+    return this.identity;
+  }
+
   // ---------------------------------------------------------------- writes
 
   async writeBatch(entitySet: string, ops: WriteOp[]): Promise<WriteResult[]> {

@@ -93,6 +93,10 @@ function duplicateKeyError(schema: EntitySetSchema, row: Row, existingId?: strin
   return new DataverseError(412, DV_CODES.duplicate, `Cannot insert duplicate key.${existingId ? ` A ${schema.entityType} with id ${existingId} already exists.` : ''}`);
 }
 
+/** Fixed ids the sandbox reports from WhoAmI (one organization, one business unit). */
+const SANDBOX_ORGANIZATION_ID = '00000000-0000-4000-8000-0000000d0e01';
+const SANDBOX_BUSINESS_UNIT_ID = '00000000-0000-4000-8000-0000000d0e02';
+
 export function createDataverseApi(deps: DataverseApiDeps): Hono {
   const { store } = deps;
   const app = new Hono();
@@ -177,6 +181,11 @@ export function createDataverseApi(deps: DataverseApiDeps): Hono {
     const prefer = c.header('prefer') ?? '';
 
     if (rest === '' && method === 'GET') return json(serviceDocument(root, store.entitySets().map((s) => schemaOf(s))), 200);
+    if (rest === 'WhoAmI' && method === 'GET') {
+      // The WhoAmI function: integrations use UserId to recognise their own writes in webhooks
+      // (it is the InitiatingUserId of what they wrote).
+      return json({ '@odata.context': `${root}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`, BusinessUnitId: SANDBOX_BUSINESS_UNIT_ID, UserId: deps.callerId(c.header('authorization')), OrganizationId: SANDBOX_ORGANIZATION_ID }, 200);
+    }
     if (rest === '$metadata' && method === 'GET') {
       return { status: 200, headers: { 'content-type': 'application/xml', 'odata-version': '4.0' }, body: metadataXml(store.entitySets().map((s) => schemaOf(s))) };
     }
