@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDeltaPage } from './delta';
-import { fixtureJson, fixturesMissing } from '../test-support/fixtures';
+import { fixtureJson } from '../test-support/fixtures';
 
-describe('Dataverse change-tracking pages (published examples)', { skip: fixturesMissing }, () => {
+describe('Dataverse change-tracking pages (published examples)', () => {
   const options = { entitySet: 'accounts', idColumn: 'accountid', tokenForIds: 'accounts?$deltatoken=919042' };
 
   it('initial response: current rows as upserts and the deltaLink', () => {

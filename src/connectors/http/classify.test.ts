@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyHttp, classifyTransportError, parseErrorBody, parseRetryAfter } from './classify';
-import { fixtureJson, fixturesMissing } from '../test-support/fixtures';
+import { fixtureJson } from '../test-support/fixtures';
 
-describe('error classification against published error bodies', { skip: fixturesMissing }, () => {
+describe('error classification against published error bodies', () => {
   it('keeps the Dataverse code and message of a 400 with CDS annotations', () => {
     const info = classifyHttp({ status: 400, body: fixtureJson('dataverse-error-response.json'), operation: 'upsert' });
     assert.equal(info.class, 'validation');

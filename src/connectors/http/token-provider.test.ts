@@ -2,10 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenProvider } from './token-provider';
 import { ConnectorError } from '../errors';
-import { fixtureJson, fixturesMissing } from '../test-support/fixtures';
+import { fixtureJson } from '../test-support/fixtures';
 import { sendJson, startScriptedServer, type ScriptedServer } from '../test-support/scripted-server';
 
-describe('TokenProvider against the published Entra token payloads', { skip: fixturesMissing }, () => {
+describe('TokenProvider against the published Entra token payloads', () => {
   let server: ScriptedServer;
   before(async () => {
     server = await startScriptedServer((_req, res) => sendJson(res, 200, fixtureJson('entra-client-credentials-token-response.json')));

@@ -4,11 +4,11 @@ import { parseDataContractDate, parseRemoteExecutionContexts, pluralise } from '
 import { DataverseConnector } from '../dataverse/dataverse-connector';
 import { FinopsConnector } from '../finops/finops-connector';
 import { ConnectorError } from '../errors';
-import { fixtureJson, fixtureText, fixturesMissing } from '../test-support/fixtures';
+import { fixtureJson, fixtureText } from '../test-support/fixtures';
 
 const base = { url: 'https://contoso.crm.dynamics.com', tenantId: 't', clientId: 'c', clientSecret: 'secret', companies: ['usmf'] };
 
-describe('RemoteExecutionContext parsing of the published webhook body', { skip: fixturesMissing }, () => {
+describe('RemoteExecutionContext parsing of the published webhook body', () => {
   it('Dataverse: an async Update of a contact becomes one upsert with Web API shaped values', async () => {
     const dv = new DataverseConnector({ ...base });
     const [change, ...rest] = dv.parseEvent(fixtureJson('dataverse-webhook-remoteexecutioncontext.json'));

@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Published Microsoft example payloads (see /work/shared/reference/protocols.md §3). Looked up in
- * $DUALWRITE_REFERENCE_FIXTURES, then test/fixtures/reference in the repo, then the shared
- * reference folder; tests that need them skip with a reason when none is present.
+ * Published Microsoft example payloads (Dataverse and Entra documentation), kept in the repo
+ * under test/fixtures/reference (README.md there names each source). $DUALWRITE_REFERENCE_FIXTURES
+ * can point elsewhere.
  */
-const CANDIDATES = [process.env.DUALWRITE_REFERENCE_FIXTURES, join(__dirname, '../../../test/fixtures/reference'), '/work/shared/reference/fixtures'].filter(
+const CANDIDATES = [process.env.DUALWRITE_REFERENCE_FIXTURES, join(__dirname, '../../../test/fixtures/reference')].filter(
   (p): p is string => !!p,
 );
 
