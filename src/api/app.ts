@@ -3,16 +3,20 @@ import { bodyLimit } from 'hono/body-limit';
 import { alertRoutes } from './alerts/routes';
 import { bearerAuth, type AuthEnv } from './auth/middleware';
 import { bundleRoutes } from './bundles/routes';
+import { codecRoutes, type CodecServerOptions } from './codec/routes';
 import type { ManagementDependencies } from './deps';
 import { ApiError, errorResponse } from './errors';
 import { errorRoutes } from './errors-routes/routes';
 import { checkReadiness } from './health/ready';
 import { logRoutes } from './logs/routes';
+import { meRoutes } from './me/routes';
 import { mapRoutes } from './maps/routes';
+import { previewRoutes, type PreviewDependencies } from './preview/routes';
 import { buildOpenApiDocument, type ExtraOperation } from './routing/openapi';
 import { mountRoutes, type ApiRoute } from './routing/route';
 import { webhookRoutes } from './webhooks/routes';
 import type { ReceiverDependencies } from './webhooks/receive-changes';
+import { serveConsole } from '../console/serve';
 
 export const API_BASE = '/api/v1';
 const MAX_BODY_BYTES = 4 << 20;
@@ -21,13 +25,15 @@ const MAX_BODY_BYTES = 4 << 20;
  * `receivers` alone serves /health and the webhooks (what the sync test harness needs); with
  * store, client, maps and tokens the management API under /api/v1, /ready and /openapi.json join.
  */
-export interface ApiDependencies extends Partial<ManagementDependencies> {
+export interface ApiDependencies extends Partial<ManagementDependencies>, PreviewDependencies {
   receivers: ReceiverDependencies;
+  /** The Temporal UI/CLI codec server at /codec (security: decrypts payloads for operators). */
+  codecServer?: CodecServerOptions;
 }
 
 /** Every route under /api/v1, one folder per feature. */
-export function managementRoutes(deps: ManagementDependencies): ApiRoute[] {
-  return [...mapRoutes(deps), ...errorRoutes(deps), ...logRoutes(deps), ...alertRoutes(deps), ...bundleRoutes(deps)];
+export function managementRoutes(deps: ManagementDependencies & PreviewDependencies): ApiRoute[] {
+  return [...mapRoutes(deps), ...errorRoutes(deps), ...logRoutes(deps), ...alertRoutes(deps), ...bundleRoutes(deps), ...meRoutes(), ...previewRoutes(deps)];
 }
 
 const EXTRA_OPERATIONS: ExtraOperation[] = [
@@ -57,6 +63,7 @@ export function createApiApp(deps: ApiDependencies): Hono {
   }
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/webhooks', webhookRoutes(deps.receivers));
+  if (deps.codecServer) app.route('/codec', codecRoutes(deps.codecServer));
   if (isComplete(deps)) {
     const routes = managementRoutes(deps);
     const document = buildOpenApiDocument({ base: API_BASE, routes, extra: EXTRA_OPERATIONS, version: '1.0.0' });
@@ -75,6 +82,7 @@ export function createApiApp(deps: ApiDependencies): Hono {
     mountRoutes(api, routes);
     api.onError((err, c) => errorResponse(c, err));
     app.route(API_BASE, api);
+    app.get('*', serveConsole());
   }
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => errorResponse(c, err));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCodecKeys } from '../codec/keys';
 import { parseDatabaseUrl } from '../store/database-url';
 import { readConfigFile } from './config-file';
 import { VARIABLE_DOCS, type VariableDoc } from './variables';
@@ -53,6 +54,20 @@ const databaseUrl = z.string().superRefine((value, ctx) => {
   }
 });
 
+// Security: payload codec keys; the message names entries by position and id, never by key text.
+const codecKeys = z.string().superRefine((value, ctx) => {
+  try {
+    parseCodecKeys(value, 'DUALWRITE_CODEC_KEYS');
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^invalid DUALWRITE_CODEC_KEYS: expected /, '').replace(/\n\s*/g, '; ') });
+  }
+});
+
+const origins = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'a comma-separated list of origins such as http://localhost:8233,https://temporal.example.com' })).min(1, 'at least one origin'));
+
 function systemVariables<P extends 'DUALWRITE_FINOPS' | 'DUALWRITE_DATAVERSE'>(prefix: P, example: string) {
   return {
     [`${prefix}_URL`]: httpUrl(example).optional(),
@@ -103,6 +118,11 @@ const shape = {
   ...systemVariables('DUALWRITE_FINOPS', 'https://contoso.operations.dynamics.com/data/'),
   ...systemVariables('DUALWRITE_DATAVERSE', 'https://contoso.crm.dynamics.com/api/data/v9.2/'),
   DUALWRITE_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional(),
+  DUALWRITE_WEBHOOK_SIGNING_KEY: z.string().min(16, 'at least 16 characters; use a long random key, e.g. `openssl rand -hex 32`').optional(),
+
+  DUALWRITE_CODEC_KEYS: codecKeys.optional(),
+  DUALWRITE_CODEC_KEY_FILE: z.string().min(1).optional(),
+  DUALWRITE_CODEC_ALLOWED_ORIGINS: origins.default(['http://localhost:8233', 'http://127.0.0.1:8233']),
 
   DUALWRITE_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587' }).optional(),
   DUALWRITE_ALERT_FROM: z.string().regex(/^[^\s@]+@[^\s@]+$|^.+<[^\s@]+@[^\s@]+>$/, 'an e-mail address such as dualwrite@example.com or "dualwrite <dualwrite@example.com>"').default('dualwrite@localhost'),

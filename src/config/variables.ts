@@ -7,7 +7,7 @@ import type { VariableName } from './runtime-config';
  * renderConfigurationTable() and a test checks it is current.
  */
 export interface VariableDoc {
-  group: 'General' | 'Temporal connection' | 'Task queues and API quotas' | 'Finance & Operations' | 'Dataverse' | 'Alerts' | 'API, webhooks and ports';
+  group: 'General' | 'Temporal connection' | 'Task queues and API quotas' | 'Finance & Operations' | 'Dataverse' | 'Alerts' | 'API, webhooks and ports' | 'Payload encryption';
   meaning: string;
   /** As shown in the table; undefined: no default. */
   default?: string;
@@ -63,13 +63,17 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
   DUALWRITE_SMTP_URL: { group: 'Alerts', display: 'url', meaning: 'SMTP server for alert e-mail, e.g. `smtp://user:password@mail.example.com:587` (`smtps://` for TLS). The password is masked in logs.' },
   DUALWRITE_ALERT_FROM: { group: 'Alerts', default: '`dualwrite@localhost`', meaning: 'Sender address of alert e-mail.' },
 
-  DUALWRITE_WEBHOOK_SECRET: { group: 'API, webhooks and ports', secret: true, meaning: 'Shared secret that signs inbound webhooks (at least 8 characters). Secret.' },
+  DUALWRITE_WEBHOOK_SECRET: { group: 'API, webhooks and ports', secret: true, meaning: 'Shared secret that inbound webhooks must present in the `x-dualwrite-secret` header (at least 8 characters; compared in constant time). Dataverse service endpoints and F&O data-event endpoints can send such a fixed header. Secret.' },
+  DUALWRITE_WEBHOOK_SIGNING_KEY: { group: 'API, webhooks and ports', secret: true, meaning: 'HMAC key: when set, inbound webhooks must carry `X-DualWrite-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, for senders that can sign (a relay, a custom plug-in). Checked in addition to the shared secret. See docs/security.md. Secret.' },
   DUALWRITE_LISTEN_HOST: { group: 'API, webhooks and ports', default: '`127.0.0.1`', meaning: 'Interface the API and the sandboxes listen on; `0.0.0.0` in containers.' },
   DUALWRITE_API_PORT: { group: 'API, webhooks and ports', default: '`8080`', meaning: 'API, webhooks and console.' },
   DUALWRITE_API_TOKENS: { group: 'API, webhooks and ports', secret: true, meaning: 'API tokens and their roles as JSON, `{"<token>": {"name": "alice", "role": "admin"}}`. `dualwrite api` needs this or the file below. Secret.' },
   DUALWRITE_API_TOKENS_FILE: { group: 'API, webhooks and ports', meaning: 'A JSON file of the same form; a token in both keeps the file\'s entry.' },
   DUALWRITE_TEMPORAL_PORT: { group: 'API, webhooks and ports', default: '`7233`', meaning: 'Frontend port of the dev server that `dualwrite start` runs.' },
   DUALWRITE_TEMPORAL_UI_PORT: { group: 'API, webhooks and ports', default: '`8233`', meaning: 'Temporal UI port of that dev server.' },
+  DUALWRITE_CODEC_KEYS: { group: 'Payload encryption', secret: true, default: 'none (`npm start`: a key made once in `.data/codec.key`)', meaning: 'AES-256-GCM keys that encrypt every Temporal payload, `<id>:<base64 of 32 bytes>` separated by commas, e.g. `k2:...,k1:...`: the first encrypts, all decrypt (rotation: put the new key first). Workers, the API and the CLI need the same keys. Unset with no key file: payloads are not encrypted (a warning says so). Secret.' },
+  DUALWRITE_CODEC_KEY_FILE: { group: 'Payload encryption', meaning: 'A file holding the keys in the same form (one per line allowed; `#` comments). `DUALWRITE_CODEC_KEYS` wins when both are set. Keep it mode 0600.' },
+  DUALWRITE_CODEC_ALLOWED_ORIGINS: { group: 'Payload encryption', default: '`http://localhost:8233,http://127.0.0.1:8233`', meaning: 'Browser origins (the Temporal UI) allowed to call the codec endpoint `<API>/codec` (CORS). Decoding also needs an operator or admin API token.' },
   DUALWRITE_FINOPS_PORT: { group: 'API, webhooks and ports', default: '`8081`', meaning: 'F&O sandbox port.' },
   DUALWRITE_DATAVERSE_PORT: { group: 'API, webhooks and ports', default: '`8082`', meaning: 'Dataverse sandbox port.' },
 };

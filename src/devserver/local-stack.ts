@@ -2,10 +2,14 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createApiApp } from '../api/app';
+import { codecKeysFromSettings, dataConverterFor, EncryptionCodec, ensureCodecKeyFile } from '../codec';
 import { listen } from '../api/server';
+import { createTokenStore } from '../api/auth/tokens';
+import { localAdminToken } from './local-token';
+import { startHousekeeping } from '../runtime/housekeeping';
 import { enableWorkflowId, NAMESPACE, TASK_QUEUE } from '../contracts/names';
 import { resolvePorts } from '../contracts/ports';
-import { directoryMapProvider } from '../runtime/map-provider';
+import { directoryMapProvider, publishedMapProvider } from '../runtime/map-provider';
 import { createConnectors, syncDependencies } from '../runtime/sync-dependencies';
 import { startDataverseSandbox } from '../sandbox/dataverse/server';
 import { startFinopsSandbox } from '../sandbox/finops/server';
@@ -55,7 +59,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
 
   try {
-    const server = await startDevServer({ port: ports.temporal, uiPort: ports.temporalUi, dbFile: join(opts.dataDir, 'temporal.db'), log });
+    // Security: the local stack always encrypts payloads: the configured keys, else a key made once in .data/codec.key.
+    const keyFile = join(opts.dataDir, 'codec.key');
+    const configuredKeys = codecKeysFromSettings(process.env);
+    const localKey = configuredKeys ? undefined : ensureCodecKeyFile(keyFile);
+    const codec = new EncryptionCodec(configuredKeys ?? localKey!.keys);
+    const dataConverter = dataConverterFor(codec);
+    log(`dualwrite: payloads encrypted with key "${codec.keyId}" (${configuredKeys ? 'DUALWRITE_CODEC_KEYS / DUALWRITE_CODEC_KEY_FILE' : `${localKey!.created ? 'new key written to' : 'key from'} ${keyFile}`}); the Temporal UI decodes them through the API's /codec`);
+    const uiCodecEndpoint = `http://localhost:${ports.api}/codec`;
+    const server = await startDevServer({ port: ports.temporal, uiPort: ports.temporalUi, dbFile: join(opts.dataDir, 'temporal.db'), uiCodecEndpoint, log });
     stops.push(() => server.stop());
 
     const finops = await startFinopsSandbox({ port: ports.finops, dbFile: join(opts.dataDir, 'sandbox-finops.sqlite'), seed: 1 });
@@ -69,13 +81,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: NAMESPACE });
+    const client = new Client({ connection, namespace: NAMESPACE, dataConverter });
 
     const endpoint = (s: { url: string; tokenUrl: string }) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: DEFAULT_SANDBOX_CLIENT.clientSecret });
     const connectors = createConnectors({ finops: endpoint(finops), dataverse: endpoint(dataverse) }, companies);
-    const maps = directoryMapProvider(opts.mapsDir ?? join(__dirname, '../../maps'), { onError: (m) => log(`dualwrite: ${m}`) });
+    const mapFiles = directoryMapProvider(opts.mapsDir ?? join(__dirname, '../../maps'), { onError: (m) => log(`dualwrite: ${m}`) });
+    // Maps edited in the console or through the API are published to the store and win over files.
+    const maps = publishedMapProvider(mapFiles, store.maps, { onError: (m) => log(`dualwrite: ${m}`) });
     const deps = syncDependencies({ store, connectors, maps, companies, client, taskQueue: TASK_QUEUE });
 
+    const adminToken = localAdminToken(join(opts.dataDir, 'api-token'));
     const api = await listen(
       createApiApp({
         receivers: {
@@ -83,8 +98,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
           maps,
           parsers: { finops: (b) => connectors.finops.parseEvent(b), dataverse: (b) => connectors.dataverse.parseEvent(b) },
           client,
+          identities: { dataverse: () => connectors.dataverse.whoAmI!() },
           secrets: { finops: LOCAL_WEBHOOK_SECRET, dataverse: LOCAL_WEBHOOK_SECRET },
         },
+        // The dev server's UI has no login to pass a token from; the key is in .data/ for this user anyway.
+        codecServer: { codec, allowedOrigins: [`http://localhost:${ports.temporalUi}`, `http://127.0.0.1:${ports.temporalUi}`], allowAnonymous: true },
+        store,
+        client,
+        maps,
+        tokens: createTokenStore({ [adminToken]: { name: 'local-admin', role: 'admin' } }, 'the local stack token'),
       }),
       ports.api,
     );
@@ -100,13 +122,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
 
     const nativeConnection = await NativeConnection.connect({ address: server.address });
-    const worker = await createWorker({ connection: nativeConnection, deps, shutdownSignals: [] });
+    const worker = await createWorker({ connection: nativeConnection, deps, shutdownSignals: [], dataConverter });
     const workerRun = worker.run();
     stops.push(async () => {
       worker.shutdown();
       await workerRun;
       await nativeConnection.close();
     });
+
+    const housekeeping = startHousekeeping({ store, client, maps, log });
+    stops.push(() => housekeeping.stop());
 
     const probe = await client.workflow.execute('workerProbe', {
       taskQueue: TASK_QUEUE,
@@ -135,6 +160,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       'Dataverse sandbox': `${dataverse.url}/api/data/v9.2/`,
     };
     for (const [name, url] of Object.entries(urls)) log(`  ${name.padEnd(20)} ${url}`);
+    log(`  ${'API admin token'.padEnd(20)} ${adminToken} (kept in ${join(opts.dataDir, 'api-token')})`);
     log('dualwrite: ready. Ctrl-C stops everything.');
 
     const done = Promise.race([workerRun, new Promise<void>((resolve) => server.process.on('exit', () => resolve()))]).then(async () => {

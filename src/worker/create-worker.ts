@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../../activities';
 import { NAMESPACE, TASK_QUEUE } from '../contracts/names';
@@ -11,6 +12,8 @@ export interface WorkerOptions {
   deps?: ActivityDependencies;
   /** Signals on which the worker drains and stops by itself; [] when the caller manages shutdown. */
   shutdownSignals?: NodeJS.Signals[];
+  /** Payload encryption (src/codec dataConverterFor): must match the clients' converter, or neither side can read the other's payloads. */
+  dataConverter?: DataConverter;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -23,5 +26,6 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     // HTTP activities get time to finish their batch on shutdown instead of being cut mid-write.
     shutdownGraceTime: '10 seconds',
     ...(opts.shutdownSignals ? { shutdownSignals: opts.shutdownSignals } : {}),
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
 }

@@ -1,12 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { SyncDependencies } from '../../activities/sync/deps';
 import { createApiApp } from '../../src/api/app';
+import { createTokenStore } from '../../src/api/auth/tokens';
+import { dataConverterFor, EncryptionCodec, parseCodecKeys } from '../../src/codec';
 import { listen, type RunningServer } from '../../src/api/server';
 import { NAMESPACE } from '../../src/contracts/names';
 import { startDevServer, type DevServer } from '../../src/devserver/dev-server';
@@ -17,6 +21,7 @@ import { DEFAULT_SANDBOX_CLIENT } from '../../src/sandbox/shared/auth';
 import { startFinopsSandbox, type FinopsSandbox } from '../../src/sandbox/finops/server';
 import type { Connector } from '../../src/connectors/types';
 import type { SystemName } from '../../src/schema/entity-schema';
+import type { SystemEndpoint } from '../../src/config/runtime-config';
 import { openStore, type Store } from '../../src/store';
 import { workflowBundle } from '../../src/worker/workflow-bundle';
 import { installTestRuntime, uniqueId } from './temporal';
@@ -32,17 +37,35 @@ export interface SyncWorld {
   dataverse: DataverseSandbox;
   store: Store;
   api: RunningServer;
+  /** dualwrite's own connectors. */
   connectors: Record<SystemName, Connector>;
+  /** Connectors acting as a person using each system (another OAuth client): what tests edit with. */
+  users: Record<SystemName, Connector>;
   maps: MapProvider;
   deps: SyncDependencies;
   env: TestWorkflowEnvironment;
   temporal: DevServer;
   taskQueue: string;
+  /** How to reach the same parts from another process (see worker-child.ts). */
+  storeUrl: string;
+  mapsDir: string;
+  companies: string[];
+  endpoints: Record<SystemName, SystemEndpoint>;
+  /** Security: the world's payload codec (a random key per world) and its converter; undefined with encryptPayloads: false. */
+  codec?: EncryptionCodec;
+  dataConverter?: DataConverter;
+  /** The same key in DUALWRITE_CODEC_KEYS form, for workers in other processes (worker-child.ts). */
+  codecKeys?: string;
   /** Runs a worker with the real activities for the duration of `fn`. */
   withWorker<T>(fn: () => Promise<T>): Promise<T>;
 }
 
+/** A person's OAuth client in both sandboxes: their edits are not dualwrite's own. */
+const HUMAN_CLIENT = { clientId: 'test-human', clientSecret: 'test-human-secret' };
+
 export const WEBHOOK_SECRET = { header: 'x-dualwrite-secret', value: 'test-webhook-secret' };
+/** Security: the API token that may call the world's codec endpoint (<api>/codec). */
+export const WORLD_OPERATOR_TOKEN = 'world-operator-token-0123456789';
 
 export interface SyncWorldOptions {
   mapsDir?: string;
@@ -53,6 +76,16 @@ export interface SyncWorldOptions {
   /** Dataverse entity sets whose webhook runs as a synchronous step (write-through maps). */
   syncEntitySets?: string[];
   eventRetryDelayMs?: number;
+  /** Security: encrypt payloads with a random key (default true); false records plain histories for replay. */
+  encryptPayloads?: boolean;
+  /** Security tests: the codec keys (DUALWRITE_CODEC_KEYS form) instead of a random one. */
+  codecKeys?: string;
+  /** Security tests: client secrets the connectors present instead of the sandboxes' (a wrong one fails auth). */
+  clientSecrets?: Partial<Record<SystemName, string>>;
+  /** Security tests: the webhook secret value instead of WEBHOOK_SECRET's. */
+  webhookSecret?: string;
+  /** Demo data sizes of the F&O sandbox. */
+  finopsSeed?: { customers?: number; vendors?: number; products?: number; salesOrders?: number };
 }
 
 export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncWorld> {
@@ -67,21 +100,31 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
   installTestRuntime();
   const temporal = await startDevServer();
   stops.push(() => temporal.stop());
-  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: temporal.address, namespace: NAMESPACE });
+  // Security: every world encrypts payloads like the product, with a key of its own.
+  const codecKeys = opts.encryptPayloads === false ? undefined : (opts.codecKeys ?? `world:${randomBytes(32).toString('base64')}`);
+  const codec = codecKeys ? new EncryptionCodec(parseCodecKeys(codecKeys, 'test world key')) : undefined;
+  const dataConverter = codec ? dataConverterFor(codec) : undefined;
+  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: temporal.address, namespace: NAMESPACE, ...(dataConverter ? { client: { dataConverter } } : {}) });
   stops.push(() => env.teardown());
 
   const seed = opts.seed === undefined ? 1 : opts.seed;
-  const finops = await startFinopsSandbox({ port: 0, dbFile: ':memory:', ...(seed === false ? {} : { seed }), eventRetryDelayMs: opts.eventRetryDelayMs ?? 50 });
+  const finops = await startFinopsSandbox({ port: 0, dbFile: ':memory:', ...(seed === false ? {} : { seed, seedOptions: opts.finopsSeed }), eventRetryDelayMs: opts.eventRetryDelayMs ?? 50, clients: [DEFAULT_SANDBOX_CLIENT, HUMAN_CLIENT] });
   stops.push(() => finops.stop());
-  const dataverse = await startDataverseSandbox({ port: 0, dbFile: ':memory:', seed: seed === false ? false : seed, webhookRetryDelayMs: opts.eventRetryDelayMs ?? 50 });
+  const dataverse = await startDataverseSandbox({ port: 0, dbFile: ':memory:', seed: seed === false ? false : seed, webhookRetryDelayMs: opts.eventRetryDelayMs ?? 50, clients: [DEFAULT_SANDBOX_CLIENT, HUMAN_CLIENT] });
   stops.push(() => dataverse.stop());
 
-  const store = await openStore(`sqlite:${join(dir, 'control.db')}`);
+  const storeUrl = `sqlite:${join(dir, 'control.db')}`;
+  const store = await openStore(storeUrl);
   stops.push(() => store.close());
 
-  const endpoint = (s: { url: string; tokenUrl: string }) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: DEFAULT_SANDBOX_CLIENT.clientSecret });
-  const connectors = createConnectors({ finops: endpoint(finops), dataverse: endpoint(dataverse) }, companies);
-  const maps = directoryMapProvider(opts.mapsDir ?? join(__dirname, '../../maps'), { refreshMs: 0 });
+  const endpoint = (s: { url: string; tokenUrl: string }, system: SystemName) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: opts.clientSecrets?.[system] ?? DEFAULT_SANDBOX_CLIENT.clientSecret });
+  const endpoints = { finops: endpoint(finops, 'finops'), dataverse: endpoint(dataverse, 'dataverse') };
+  const connectors = createConnectors(endpoints, companies);
+  const asHuman = (e: SystemEndpoint) => ({ ...e, clientId: HUMAN_CLIENT.clientId, clientSecret: HUMAN_CLIENT.clientSecret });
+  const users = createConnectors({ finops: asHuman(endpoints.finops), dataverse: asHuman(endpoints.dataverse) }, companies);
+  const webhookSecret = { header: WEBHOOK_SECRET.header, value: opts.webhookSecret ?? WEBHOOK_SECRET.value };
+  const mapsDir = opts.mapsDir ?? join(__dirname, '../../maps');
+  const maps = directoryMapProvider(mapsDir, { refreshMs: 0 });
   const deps = syncDependencies({ store, connectors, maps, companies, client: env.client, taskQueue: uniqueId('sync') });
   const taskQueue = deps.taskQueue!;
 
@@ -92,8 +135,10 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
         maps,
         parsers: { finops: (b) => connectors.finops.parseEvent(b), dataverse: (b) => connectors.dataverse.parseEvent(b) },
         client: env.client,
-        secrets: { finops: WEBHOOK_SECRET, dataverse: WEBHOOK_SECRET },
+        identities: { dataverse: () => connectors.dataverse.whoAmI!() },
+        secrets: { finops: webhookSecret, dataverse: webhookSecret },
       },
+      ...(codec ? { codecServer: { codec, tokens: createTokenStore({ [WORLD_OPERATOR_TOKEN]: { name: 'world-operator', role: 'operator' } }), allowedOrigins: [] } } : {}),
     }),
     0,
   );
@@ -101,7 +146,7 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
 
   if (opts.webhooks !== false) {
     for (const map of await maps.all()) {
-      const secretHeader = { name: WEBHOOK_SECRET.header, value: WEBHOOK_SECRET.value };
+      const secretHeader = { name: webhookSecret.header, value: webhookSecret.value };
       finops.registrations.add({ url: `${api.url}/webhooks/finops`, entitySet: map.finops.entitySet, messages: ['Create', 'Update', 'Delete'], mode: 'async', secretHeader });
       const mode = opts.syncEntitySets?.includes(map.dataverse.entitySet) ? 'sync' : 'async';
       dataverse.registrations.add({ url: `${api.url}/webhooks/dataverse`, entitySet: map.dataverse.entitySet, messages: ['Create', 'Update', 'Delete'], mode, secretHeader });
@@ -114,11 +159,18 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
     store,
     api,
     connectors,
+    users,
     maps,
     deps,
     env,
     temporal,
     taskQueue,
+    storeUrl,
+    mapsDir,
+    companies,
+    endpoints,
+    ...(codec ? { codec, codecKeys } : {}),
+    ...(dataConverter ? { dataConverter } : {}),
     async withWorker(fn) {
       const worker = await Worker.create({
         connection: env.nativeConnection,
@@ -126,6 +178,7 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
         taskQueue,
         workflowBundle: await workflowBundle(),
         activities: createActivities(deps),
+        ...(dataConverter ? { dataConverter } : {}),
       });
       return worker.runUntil(fn());
     },

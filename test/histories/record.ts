@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ensureTemporalCli } from '../../src/devserver/temporal-cli';
@@ -19,8 +19,15 @@ import { settled, TEST_OPTIONS, waitForState } from '../sync/helpers';
  */
 async function save(name: string, workflowId: string, address: string): Promise<void> {
   const cli = await ensureTemporalCli();
-  const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', address, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  writeFileSync(join(__dirname, `${name}.json`), json);
+  const run = (args: string[]) => execFileSync(cli, [...args, '--address', address, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  // Every run of the id (continue-as-new starts new ones), oldest first: each run takes other paths.
+  const runs = (JSON.parse(run(['workflow', 'list', '--query', `WorkflowId="${workflowId}"`])) as { execution: { runId: string }; startTime: string }[])
+    .sort((a, b) => a.startTime.localeCompare(b.startTime))
+    .map((r) => r.execution.runId);
+  for (const file of readdirSync(__dirname).filter((f) => f === `${name}.json` || (f.startsWith(`${name}-run`) && f.endsWith('.json')))) rmSync(join(__dirname, file));
+  runs.forEach((runId, i) => {
+    writeFileSync(join(__dirname, runs.length === 1 ? `${name}.json` : `${name}-run${i + 1}.json`), run(['workflow', 'show', '--workflow-id', workflowId, '--run-id', runId]));
+  });
 }
 
 test('record: workerProbe released by signal', async () => {
@@ -36,9 +43,10 @@ test('record: workerProbe released by signal', async () => {
 
 test('record: enable, initial sync, live changes, write-through, pause/resume in all modes, stop', async () => {
   const mapsDir = catalogWith({ 'customer-groups': (m) => (m.syncMode = 'sync') });
-  const world = await startSyncWorld({ mapsDir, companies: ['usmf'], syncEntitySets: ['msdyn_customergroups'] });
-  const fo = world.connectors.finops;
-  const dv = world.connectors.dataverse;
+  // Plain payloads: replay.test.ts replays these files without the world's (random) codec key.
+  const world = await startSyncWorld({ mapsDir, companies: ['usmf'], syncEntitySets: ['msdyn_customergroups'], encryptPayloads: false });
+  const fo = world.users.finops;
+  const dv = world.users.dataverse;
   await world.withWorker(async () => {
     const enableId = enableWorkflowId(uniqueId('record'));
     // Two pages per activity and continue-as-new after 40 events exercise both loops.

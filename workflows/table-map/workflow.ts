@@ -277,10 +277,11 @@ function isPermanent(cause: unknown): boolean {
   return cause instanceof ApplicationFailure && cause.nonRetryable === true;
 }
 
+/** The whole cause chain ("Activity task failed: ...: HTTP 401 ..."): the useful part is deepest. */
 function errorMessage(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${err.message}: ${cause.message}` : err.message;
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 5; e = (e as { cause?: unknown }).cause) {
+    if (e.message && !parts.includes(e.message)) parts.push(e.message);
   }
-  return String(err);
+  return parts.length > 0 ? parts.join(': ') : String(err);
 }
