@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { AlertRule, Store } from '../store';
-import { applyAlertAction } from './actions';
+import { applyAlertAction, undoAlertAction } from './actions';
 import { measure, type MeasureContext } from './measure';
 import type { AlertNotice } from './notice';
 import type { Notifier, NotifyOutcome } from './notifier';
@@ -133,8 +133,9 @@ export async function evaluateAlerts(deps: AlertDeps): Promise<EvaluationReport>
         } else {
           const { transition } = await store.alerts.clear(rule.id, subject, at);
           if (transition !== 'cleared') continue;
-          const notified = await notify(valid, noticeFor(valid, 'cleared', subject, at, m.message, m.value));
-          const t: AlertTransition = { ruleId: rule.id, rule: rule.name, subject, message: m.message, notified };
+          const actionTaken = await undoAlertAction(deps.client, rule, subject);
+          const notified = await notify(valid, noticeFor(valid, 'cleared', subject, at, m.message, m.value, actionTaken));
+          const t: AlertTransition = { ruleId: rule.id, rule: rule.name, subject, message: m.message, ...(actionTaken !== undefined ? { actionTaken } : {}), notified };
           report.cleared.push(t);
           await logTransition(valid, t, 'cleared', m.value);
         }

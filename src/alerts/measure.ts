@@ -42,7 +42,8 @@ export async function measure(condition: AlertCondition, map: string, ctx: Measu
   switch (condition.kind) {
     case 'errorCount': {
       const since = new Date(ctx.now.getTime() - condition.windowSeconds * 1000).toISOString();
-      const count = await ctx.store.errors.count({ map, since, class: condition.class ?? FAILURE_CLASSES });
+      // Open records only: retrying them (after fixing the data) is what clears the condition.
+      const count = await ctx.store.errors.count({ map, since, status: 'open', class: condition.class ?? FAILURE_CLASSES });
       return compare(count, condition.threshold, condition, map, `${count} error(s) in the last ${condition.windowSeconds}s`);
     }
     case 'backlog': {
