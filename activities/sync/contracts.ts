@@ -1,5 +1,5 @@
 import type { ApplyChangeInput, ApplyChangeResult, InitialSyncCounts, MapCounts } from '../../src/contracts/map-messages';
-import type { InitialSyncOptions, TableMapOptions } from '../../src/contracts/workflow-inputs';
+import type { InitialSyncOptions, SystemQueues, TableMapOptions } from '../../src/contracts/workflow-inputs';
 import type { TransformDirection } from '../../src/maps/schema';
 
 /**
@@ -58,5 +58,7 @@ export interface SyncActivities {
   planInitialSync(input: { map: string }): Promise<InitialSyncPlan>;
   copyPages(input: CopyPagesInput): Promise<CopyPagesResult>;
   planEnable(input: { maps: string[] }): Promise<EnablePlan>;
+  /** The system task queues this worker's deployment uses, or null for one queue for all. */
+  describeRouting(): Promise<SystemQueues | null>;
   ensureMapRunning(input: { map: string; initialSync?: InitialSyncOptions; options?: TableMapOptions }): Promise<{ state: string }>;
 }

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { SystemQueues } from '../../src/contracts/workflow-inputs';
 import type { Connector } from '../../src/connectors/types';
 import type { MapProvider } from '../../src/runtime/map-provider';
 import type { EntitySetSchema, SystemName } from '../../src/schema/entity-schema';
@@ -33,4 +34,6 @@ export interface SyncDependencies {
   /** For activities that message other workflows (cascading pause, enabling maps). */
   client?: Client;
   taskQueue?: string;
+  /** Per-system task queues of this deployment (docs/deployment.md); unset: one queue for all. */
+  systemQueues?: SystemQueues;
 }

@@ -5,12 +5,17 @@ import { mapWorkflowId } from '../../src/contracts/names';
 import { dependencyGraph } from '../../src/maps/graph';
 import { toInboxChange } from '../../src/capture/route-changes';
 import type { SyncDependencies } from './deps';
+import type { SystemQueues } from '../../src/contracts/workflow-inputs';
 import type { ApplyEngine } from './apply/engine';
 
 /** Control-plane activities of a map: backlog, resume modes, write-through, logs, cascades. */
 export function createLifecycleActivities(deps: SyncDependencies, engine: ApplyEngine) {
   const { store } = deps;
   return {
+    async describeRouting(): Promise<SystemQueues | null> {
+      return deps.systemQueues ?? null;
+    },
+
     async backlog(input: { map: string }): Promise<number> {
       return store.inbox.count({ map: input.map, status: 'pending' });
     },

@@ -1,8 +1,19 @@
 import type { MapStatus, InitialSyncCounts } from './map-messages';
 import type { MapState } from './names';
 
+/** Task queues of the activities that call each system (each with its own rate limit). */
+export interface SystemQueues {
+  finops: string;
+  dataverse: string;
+}
+
 /** Tunables of a table-map workflow; defaults suit production, tests shorten them. */
 export interface TableMapOptions {
+  /**
+   * Where activities that call each system run. Unset: asked of the worker once (its
+   * configuration), and carried on from then; null from the worker means the workflow's queue.
+   */
+  taskQueues?: SystemQueues | null;
   /** Changes read and applied per batch. */
   batchSize?: number;
   /** How long one drain activity may run before it reports back. */
@@ -60,6 +71,8 @@ export interface InitialSyncInput {
   };
   /** Test hook, as for the table map. */
   maxHistoryEvents?: number;
+  /** From the map workflow: where activities that call each system run. */
+  taskQueues?: SystemQueues | null;
 }
 
 export interface EnableMapsInput {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { SyncDependencies } from '../../activities/sync/deps';
 import { createApiApp } from '../../src/api/app';
@@ -56,8 +56,8 @@ export interface SyncWorld {
   dataConverter?: DataConverter;
   /** The same key in DUALWRITE_CODEC_KEYS form, for workers in other processes (worker-child.ts). */
   codecKeys?: string;
-  /** Runs a worker with the real activities for the duration of `fn`. */
-  withWorker<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs a worker with the real activities for the duration of `fn`, plus activity workers for `more` queues. */
+  withWorker<T>(fn: () => Promise<T>, more?: (Partial<WorkerOptions> & { taskQueue: string })[]): Promise<T>;
 }
 
 /** A person's OAuth client in both sandboxes: their edits are not dualwrite's own. */
@@ -86,6 +86,11 @@ export interface SyncWorldOptions {
   webhookSecret?: string;
   /** Demo data sizes of the F&O sandbox. */
   finopsSeed?: { customers?: number; vendors?: number; products?: number; salesOrders?: number };
+  /**
+   * Reliability tests (test/faults): keep Temporal's state in this SQLite file instead of memory,
+   * so the test can stop the dev server and start it again on the same port with the same state.
+   */
+  temporalDbFile?: string;
 }
 
 export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncWorld> {
@@ -98,7 +103,7 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
   });
 
   installTestRuntime();
-  const temporal = await startDevServer();
+  const temporal = await startDevServer(opts.temporalDbFile ? { dbFile: opts.temporalDbFile } : {});
   stops.push(() => temporal.stop());
   // Security: every world encrypts payloads like the product, with a key of its own.
   const codecKeys = opts.encryptPayloads === false ? undefined : (opts.codecKeys ?? `world:${randomBytes(32).toString('base64')}`);
@@ -171,7 +176,7 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
     endpoints,
     ...(codec ? { codec, codecKeys } : {}),
     ...(dataConverter ? { dataConverter } : {}),
-    async withWorker(fn) {
+    async withWorker(fn, more = []) {
       const worker = await Worker.create({
         connection: env.nativeConnection,
         namespace: NAMESPACE,
@@ -180,7 +185,16 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
         activities: createActivities(deps),
         ...(dataConverter ? { dataConverter } : {}),
       });
-      return worker.runUntil(fn());
+      // Activity-only workers of other queues (per-system queues), alongside the main one.
+      const others = await Promise.all(
+        more.map((options) => Worker.create({ connection: env.nativeConnection, namespace: NAMESPACE, activities: createActivities(deps), ...(dataConverter ? { dataConverter } : {}), ...options })),
+      );
+      let run = () => worker.runUntil(fn());
+      for (const other of others) {
+        const inner = run;
+        run = () => other.runUntil(inner());
+      }
+      return run();
     },
   };
 }

@@ -18,7 +18,10 @@ const zero = (): InitialSyncCounts => ({ read: 0, created: 0, updated: 0, unchan
 export async function initialSyncWorkflow(input: InitialSyncInput): Promise<InitialSyncCounts> {
   const pageSize = input.sync.pageSize ?? 1000;
   const pagesPerActivity = input.sync.pagesPerActivity ?? 50;
+  // Pages write the target system: they run on its task queue (and within its rate limit).
+  const target = input.sync.master === 'finops' ? 'dataverse' : 'finops';
   const pages = proxyActivities<SyncActivities>({
+    ...(input.taskQueues ? { taskQueue: input.taskQueues[target] } : {}),
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: `${input.sync.heartbeatTimeoutSeconds ?? 60} seconds`,
     retry: { initialInterval: '1 second', maximumInterval: '60 seconds' },

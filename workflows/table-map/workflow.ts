@@ -30,7 +30,7 @@ import type { DrainResult } from '../../activities/sync/contracts';
 import { Mutex } from '../mutex';
 import { initialSyncWorkflow } from '../initial-sync/workflow';
 import { MapStateMachine } from './map-state';
-import { apply, capture, control, writeThrough } from './activities';
+import { control, systemActivities } from './activities';
 
 const DEFAULTS = {
   batchSize: 500,
@@ -47,6 +47,9 @@ const DEFAULTS = {
  */
 export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus> {
   const opts = { ...DEFAULTS, ...input.options };
+  const targetOf = (direction: TransformDirection) => (direction === 'finops-to-dataverse' ? 'dataverse' : 'finops');
+  // Set once the routing is known (below, after the handlers are registered).
+  let onSystem: Record<'finops' | 'dataverse', ReturnType<typeof systemActivities>> | undefined;
   const s = new MapStateMachine(input.map, input.carried);
   // One lock per direction keeps the changes of a key in capture order between drains and
   // write-through. Per direction, not per map: a drain writing Dataverse makes Dataverse call
@@ -82,7 +85,8 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
         s.changesAvailable = true;
         return { status: 'queued' };
       }
-      return lock.runExclusive(() => writeThrough.applyChange({ map: input.map, change }));
+      await condition(() => onSystem !== undefined);
+      return lock.runExclusive(() => onSystem![targetOf(change.direction)].writeThrough.applyChange({ map: input.map, change }));
     },
     {
       validator: (_change) => {
@@ -106,6 +110,12 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
 
   publish();
 
+  // Where work that calls each system runs: learnt once from the worker's configuration, then
+  // carried in the input across continue-as-new (changing it later needs a new run).
+  if (opts.taskQueues === undefined) opts.taskQueues = await control.describeRouting();
+  const systems = { finops: systemActivities(opts.taskQueues ?? undefined, 'finops'), dataverse: systemActivities(opts.taskQueues ?? undefined, 'dataverse') };
+  onSystem = systems;
+
   if (s.state === 'NotRunning') {
     if (input.initialSync) {
       s.transition('InitialSync', `initial sync from ${input.initialSync.master}`);
@@ -117,7 +127,7 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
       try {
         s.status.initialSync.result = await executeChild(initialSyncWorkflow, {
           workflowId,
-          args: [{ map: input.map, run, sync: input.initialSync }],
+          args: [{ map: input.map, run, sync: input.initialSync, taskQueues: opts.taskQueues }],
           // The load is its own durable workflow; it must not die with a run of this one.
           parentClosePolicy: ParentClosePolicy.ABANDON,
           typedSearchAttributes: [
@@ -158,7 +168,7 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
 
     if (shouldContinueAsNew(opts.maxHistoryEvents)) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof tableMapWorkflow>({ ...input, initialSync: undefined, carried: s.carry() });
+      return continueAsNew<typeof tableMapWorkflow>({ ...input, initialSync: undefined, options: { ...input.options, taskQueues: opts.taskQueues }, carried: s.carry() });
     }
 
     if (s.resumeMode) {
@@ -186,7 +196,7 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
     if (opts.pollEveryMs > 0 && now >= s.nextPollAt && s.state !== 'Failed') {
       s.nextPollAt = now + opts.pollEveryMs;
       try {
-        const polled = await capture.captureChanges({ map: input.map });
+        const polled = await systems.dataverse.capture.captureChanges({ map: input.map });
         s.status.backlog = polled.backlog;
         if (polled.captured > 0) s.changesAvailable = true;
       } catch (err) {
@@ -196,7 +206,7 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
     if (opts.reconcileEveryMs > 0 && now >= s.nextReconcileAt && s.state !== 'Failed') {
       s.nextReconcileAt = now + opts.reconcileEveryMs;
       try {
-        const found = await capture.reconcile({ map: input.map });
+        const found = await systems.finops.capture.reconcile({ map: input.map });
         if (found.enqueued > 0) {
           s.changesAvailable = true;
           s.pendingLog.push({ type: 'reconciliation', message: `reconciliation found ${found.enqueued} drifted records of ${found.scanned}`, data: found });
@@ -216,7 +226,9 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
       try {
         // Both directions at once: they read different sources and write different targets.
         const results = await Promise.all(
-          DIRECTIONS.map((direction) => locks[direction].runExclusive(() => apply.drainInbox({ map: input.map, direction, batchSize: opts.batchSize, budgetMs: opts.drainBudgetMs }))),
+          DIRECTIONS.map((direction) =>
+            locks[direction].runExclusive(() => systems[targetOf(direction)].apply.drainInbox({ map: input.map, direction, batchSize: opts.batchSize, budgetMs: opts.drainBudgetMs })),
+          ),
         );
         const result = combineDrains(results);
         s.recordDrain(result, Date.now());
