@@ -24,6 +24,8 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
+    // Tests of pure workflow-side classes run in Node, not in the workflow sandbox.
+    ignores: ['workflows/**/*.test.ts'],
     rules: {
       // Type-only imports of activity signatures are how proxyActivities is typed; values are not.
       '@typescript-eslint/no-restricted-imports': [

@@ -48,8 +48,8 @@ const DEFAULTS = {
 export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus> {
   const opts = { ...DEFAULTS, ...input.options };
   const targetOf = (direction: TransformDirection) => (direction === 'finops-to-dataverse' ? 'dataverse' : 'finops');
-  // Set once the routing is known (below, after the handlers are registered).
-  let onSystem: Record<'finops' | 'dataverse', ReturnType<typeof systemActivities>> | undefined;
+  // Filled once the routing is known (below, after the handlers are registered).
+  const routing: { systems?: Record<'finops' | 'dataverse', ReturnType<typeof systemActivities>> } = {};
   const s = new MapStateMachine(input.map, input.carried);
   // One lock per direction keeps the changes of a key in capture order between drains and
   // write-through. Per direction, not per map: a drain writing Dataverse makes Dataverse call
@@ -85,8 +85,8 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
         s.changesAvailable = true;
         return { status: 'queued' };
       }
-      await condition(() => onSystem !== undefined);
-      return lock.runExclusive(() => onSystem![targetOf(change.direction)].writeThrough.applyChange({ map: input.map, change }));
+      await condition(() => routing.systems !== undefined);
+      return lock.runExclusive(() => routing.systems![targetOf(change.direction)].writeThrough.applyChange({ map: input.map, change }));
     },
     {
       validator: (_change) => {
@@ -114,7 +114,7 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
   // carried in the input across continue-as-new (changing it later needs a new run).
   if (opts.taskQueues === undefined) opts.taskQueues = await control.describeRouting();
   const systems = { finops: systemActivities(opts.taskQueues ?? undefined, 'finops'), dataverse: systemActivities(opts.taskQueues ?? undefined, 'dataverse') };
-  onSystem = systems;
+  routing.systems = systems;
 
   if (s.state === 'NotRunning') {
     if (input.initialSync) {
