@@ -180,8 +180,10 @@ export class ApplyEngine {
         }
       }
       const id = `w${ops.length}`;
-      // Plain upsert: a row created meanwhile by someone else is updated rather than failing the write.
-      ops.push({ id, kind: 'upsert', key: t.key, values: t.values, mode: 'upsert' });
+      // The engine has just read the target, so it knows create from update: F&O's OData has no
+      // upsert (guessing costs a PATCH that 404s, then a POST). Dataverse's PATCH upserts in one
+      // request, which also absorbs a row created by someone else since the read.
+      ops.push({ id, kind: 'upsert', key: t.key, values: t.values, mode: existing ? 'update' : target === 'dataverse' ? 'upsert' : 'create' });
       pendingWrites.set(id, { prepared: t, targetHash, existing, op: 'upsert' });
     }
 
