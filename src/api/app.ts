@@ -82,7 +82,7 @@ export function createApiApp(deps: ApiDependencies): Hono {
     mountRoutes(api, routes);
     api.onError((err, c) => errorResponse(c, err));
     app.route(API_BASE, api);
-    app.get('*', serveConsole());
+    app.use('*', serveConsole());
   }
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => errorResponse(c, err));
