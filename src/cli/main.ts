@@ -11,12 +11,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('bin/dualwrite.js')) {
+/** Runs the CLI on the process's arguments; the bin script and `tsx src/cli/main.ts` both call it. */
+export function run(argv: string[] = process.argv): void {
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync(argv)
     .catch((err: unknown) => {
       if (err instanceof CommanderError) process.exit(err.exitCode);
       console.error(`dualwrite: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);
     });
 }
+
+if (require.main === module) run();

@@ -106,6 +106,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         store,
         client,
         maps,
+        connectors,
         tokens: createTokenStore({ [adminToken]: { name: 'local-admin', role: 'admin' } }, 'the local stack token'),
       }),
       ports.api,

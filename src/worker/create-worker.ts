@@ -14,6 +14,10 @@ export interface WorkerOptions {
   shutdownSignals?: NodeJS.Signals[];
   /** Payload encryption (src/codec dataConverterFor): must match the clients' converter, or neither side can read the other's payloads. */
   dataConverter?: DataConverter;
+  /** Activities this worker runs at once. */
+  maxConcurrentActivityTaskExecutions?: number;
+  /** Server-side start rate of the queue's activities, for all its workers together (a system's API quota). */
+  maxTaskQueueActivitiesPerSecond?: number;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -27,5 +31,7 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     shutdownGraceTime: '10 seconds',
     ...(opts.shutdownSignals ? { shutdownSignals: opts.shutdownSignals } : {}),
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
+    ...(opts.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions } : {}),
+    ...(opts.maxTaskQueueActivitiesPerSecond !== undefined ? { maxTaskQueueActivitiesPerSecond: opts.maxTaskQueueActivitiesPerSecond } : {}),
   });
 }

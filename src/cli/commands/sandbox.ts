@@ -64,7 +64,7 @@ export function register(program: Command): void {
   sandbox
     .command('finops')
     .description('run the F&O sandbox (OData at /data/, token endpoint, data events, /admin/)')
-    .option('--port <n>', `TCP port (default DUALWRITE_FINOPS_PORT or ${resolvePorts().finops})`, port)
+    .option('--port <n>', 'TCP port (default DUALWRITE_FINOPS_PORT or 8081)', port)
     .option('--db <file>', 'SQLite file (":memory:" keeps nothing)', '.data/finops-sandbox.db')
     .option('--seed <n>', 'seed of the demo data', wholeNumber('--seed'), 1)
     .option('--customers <n>', 'customers to generate (over usmf, usrt, demf)', wholeNumber('--customers'))
@@ -122,7 +122,7 @@ export function register(program: Command): void {
   sandbox
     .command('dataverse')
     .description('run the Dataverse sandbox (Web API at /api/data/v9.2/, token endpoint, webhooks, /admin/)')
-    .option('--port <n>', `TCP port (default DUALWRITE_DATAVERSE_PORT or ${resolvePorts().dataverse})`, port)
+    .option('--port <n>', 'TCP port (default DUALWRITE_DATAVERSE_PORT or 8082)', port)
     .option('--db <file>', 'SQLite file (":memory:" keeps nothing)', '.data/sandbox-dataverse.sqlite')
     .option('--seed <n>', 'seed of the demo data', wholeNumber('--seed'), 1)
     .option('--accounts <n>', 'accounts to generate', wholeNumber('--accounts'))

@@ -283,7 +283,9 @@ export class FinopsConnector implements Connector {
         }
         return 'readable';
       });
-      for (const company of this.config.companies) {
+      // Only entities striped by company have rows per company (Currencies, LegalEntities are global).
+      const perCompany = schema ? schema.primaryKey.includes(this.companyColumn(set)) : !!this.keyColumns(set)?.includes(this.companyColumn(set));
+      for (const company of perCompany ? this.config.companies : []) {
         await check(`entity set ${set} in ${company}`, async () => {
           const res = await this.get(`${set}${queryString({ 'cross-company': 'true', $filter: `${this.companyColumn(set)} eq ${literal('dataAreaId', company)}`, $top: '1' })}`);
           return valueArray(res.body).length ? 'has rows' : 'readable, no rows yet';
