@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # The dualwrite image: one image for every role, chosen by the command
 #   docker run dualwrite:local worker | api | sandbox finops | sandbox dataverse
-# The CLI is TypeScript run by tsx (a runtime dependency), so there is no build step and the
-# image carries the sources. Checked statically by test/deployment/dockerfile.test.ts.
+# The CLI is TypeScript run by tsx (a runtime dependency), so the image carries the sources;
+# only the web console is built (by Vite). Checked statically by test/deployment/dockerfile.test.ts.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -18,6 +18,14 @@ COPY package.json package-lock.json ./
 # worker and its workflow bundler are all runtime dependencies.
 RUN npm ci --omit=dev --no-audit --no-fund
 
+# The web console is bundled by Vite (a dev dependency) here; only its output ships.
+FROM ${NODE_IMAGE} AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY src ./src
+RUN npm run build:console
+
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     DUALWRITE_LISTEN_HOST=0.0.0.0 \
@@ -27,6 +35,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
+COPY --from=console /app/src/console/dist ./src/console/dist
 COPY activities ./activities
 COPY workflows ./workflows
 COPY maps ./maps

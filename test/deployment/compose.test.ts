@@ -114,9 +114,9 @@ function withoutDraft4Ids(node: unknown, inProperties = false): unknown {
   );
 }
 
-// Everything has a default except the API tokens, a secret no file should ship.
+// Everything has a default except the API tokens and the payload keys, secrets no file should ship.
 const exampleEnv = parseDotenv(readFileSync(join(ROOT, 'deploy/compose.env.example'), 'utf8'), 'deploy/compose.env.example');
-const compose = loadCompose({ DUALWRITE_API_TOKENS: exampleEnv.DUALWRITE_API_TOKENS! });
+const compose = loadCompose({ DUALWRITE_API_TOKENS: exampleEnv.DUALWRITE_API_TOKENS!, DUALWRITE_CODEC_KEYS: exampleEnv.DUALWRITE_CODEC_KEYS! });
 const services = compose.services;
 const isDualwrite = (s: Service) => s.build === '.' || (s.image ?? '').startsWith('dualwrite');
 const dualwriteServices = Object.entries(services).filter(([, s]) => isDualwrite(s));
@@ -124,8 +124,8 @@ const dualwriteServices = Object.entries(services).filter(([, s]) => isDualwrite
 describe('docker-compose.yml against the Compose specification schema', () => {
   const validate = composeValidator();
 
-  it('is valid with nothing but the API tokens set', () => {
-    assert.deepEqual(interpolate(composeText, {}).missing, ['DUALWRITE_API_TOKENS']);
+  it('is valid with nothing but the API tokens and payload keys set', () => {
+    assert.deepEqual([...new Set(interpolate(composeText, {}).missing)].sort(), ['DUALWRITE_API_TOKENS', 'DUALWRITE_CODEC_KEYS']);
     const ok = validate(compose);
     assert.ok(ok, JSON.stringify(validate.errors, null, 2));
   });
@@ -310,11 +310,12 @@ describe('deploy/temporal-cloud/docker-compose.yml', () => {
     DUALWRITE_DATAVERSE_CLIENT_SECRET: 's',
     DUALWRITE_WEBHOOK_SECRET: 'webhook-secret',
     DUALWRITE_API_TOKENS: '{"a-token-of-16-chars-or-more":{"name":"ops","role":"operator"}}',
+    DUALWRITE_CODEC_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
   };
 
   it('refuses to start without the namespace, credentials and endpoints (Compose ${VAR:?} errors)', () => {
     const { missing } = interpolate(cloudText, {});
-    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DUALWRITE_API_TOKENS', 'DUALWRITE_DB_PASSWORD', 'DUALWRITE_FINOPS_CLIENT_SECRET', 'DUALWRITE_DATAVERSE_URL', 'DUALWRITE_WEBHOOK_SECRET']) {
+    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DUALWRITE_API_TOKENS', 'DUALWRITE_DB_PASSWORD', 'DUALWRITE_FINOPS_CLIENT_SECRET', 'DUALWRITE_DATAVERSE_URL', 'DUALWRITE_WEBHOOK_SECRET', 'DUALWRITE_CODEC_KEYS']) {
       assert.ok(missing.includes(name), `${name} is required`);
     }
   });

@@ -117,7 +117,8 @@ function runtimeSources(): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'test-support' && entry.name !== 'node_modules') walk(path);
+        // The console's browser code (src/console/.web) is bundled at image build time, not imported at run time.
+        if (entry.name !== 'test-support' && entry.name !== 'node_modules' && entry.name !== '.web') walk(path);
       } else if (/\.(ts|js)$/.test(entry.name) && !/\.test\.ts$/.test(entry.name) && !entry.name.startsWith('test-')) {
         out.push(path);
       }
