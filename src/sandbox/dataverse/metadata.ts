@@ -5,33 +5,12 @@
  */
 import type { ColumnSchema, EntitySetSchema } from '../../schema/entity-schema';
 import { DATAVERSE_NAMESPACE } from './entities';
+import { edmPrimitiveType, xmlAttr } from '../shared/csdl';
 
-function edmType(c: ColumnSchema): string {
-  switch (c.type) {
-    case 'string':
-      return 'Edm.String';
-    case 'int':
-    case 'optionset':
-      return 'Edm.Int32';
-    case 'bigint':
-      return 'Edm.Int64';
-    case 'decimal':
-      return 'Edm.Decimal';
-    case 'bool':
-      return 'Edm.Boolean';
-    case 'date':
-      return 'Edm.Date';
-    case 'datetime':
-      return 'Edm.DateTimeOffset';
-    case 'guid':
-    case 'lookup':
-      return 'Edm.Guid';
-    case 'enum':
-      return 'Edm.String';
-  }
-}
+/** Dataverse has no enum types: F&O-style enums are plain strings. */
+const edmType = (c: ColumnSchema): string => edmPrimitiveType(c) ?? 'Edm.String';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const esc = xmlAttr;
 
 function entityTypeXml(s: EntitySetSchema, all: readonly EntitySetSchema[]): string {
   const lines: string[] = [];

@@ -1,35 +1,12 @@
 import type { ColumnSchema, EntitySetSchema } from '../../schema/entity-schema';
 import { FINOPS_ENUM_TYPE_OF_COLUMN, FINOPS_ENUMS, FINOPS_NAMESPACE } from './entities';
+import { edmPrimitiveType, xmlAttr } from '../shared/csdl';
 
 /** CSDL ($metadata) for the sandbox's entity sets, in the namespace and shape F&O uses. */
 
-function xmlAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
-
+/** F&O declares its enums as types of its namespace. */
 function edmType(col: ColumnSchema): string {
-  switch (col.type) {
-    case 'string':
-      return 'Edm.String';
-    case 'int':
-    case 'optionset':
-      return 'Edm.Int32';
-    case 'bigint':
-      return 'Edm.Int64';
-    case 'decimal':
-      return 'Edm.Decimal';
-    case 'bool':
-      return 'Edm.Boolean';
-    case 'date':
-      return 'Edm.Date';
-    case 'datetime':
-      return 'Edm.DateTimeOffset';
-    case 'guid':
-    case 'lookup':
-      return 'Edm.Guid';
-    case 'enum':
-      return `${FINOPS_NAMESPACE}.${FINOPS_ENUM_TYPE_OF_COLUMN[col.name] ?? 'NoYes'}`;
-  }
+  return edmPrimitiveType(col) ?? `${FINOPS_NAMESPACE}.${FINOPS_ENUM_TYPE_OF_COLUMN[col.name] ?? 'NoYes'}`;
 }
 
 export function buildMetadataXml(schemas: readonly EntitySetSchema[]): string {
