@@ -1,6 +1,7 @@
 import { createProbeActivities } from './probe';
 import type { SyncDependencies } from './sync/deps';
 import { createSyncActivities } from './sync';
+import { createOnDemandActivities } from './on-demand';
 
 /** What the activities need; the probe needs nothing, the sync activities need their dependencies. */
 export type ActivityDependencies = SyncDependencies | undefined;
@@ -10,6 +11,7 @@ export function createActivities(deps?: SyncDependencies) {
   return {
     ...createProbeActivities(),
     ...(deps ? createSyncActivities(deps) : {}),
+    ...(deps ? createOnDemandActivities(deps) : {}),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -4,3 +4,4 @@ export { workerProbe } from './worker-probe';
 export { tableMapWorkflow } from './table-map/workflow';
 export { initialSyncWorkflow } from './initial-sync/workflow';
 export { enableMapsWorkflow } from './enable-maps/workflow';
+export { onDemandWorkflow } from './on-demand/workflow';

@@ -6,7 +6,8 @@ import { ensureTemporalCli } from '../../src/devserver/temporal-cli';
 import { pauseSignal, resumeSignal, stopSignal } from '../../src/contracts/map-messages';
 import { probeStageQuery, releaseProbeSignal } from '../../src/contracts/probe-messages';
 import { enableWorkflowId, initialSyncWorkflowId, mapWorkflowId } from '../../src/contracts/names';
-import { enableMapsWorkflow, workerProbe } from '../../workflows';
+import { enableMapsWorkflow, onDemandWorkflow, workerProbe } from '../../workflows';
+import { onHandInventoryUpdate, salesOrderTotalsUpdate, stopOnDemandSignal } from '../../workflows/on-demand/messages';
 import { testTemporal, uniqueId, withWorker } from '../harness/temporal';
 import { catalogWith, eventually, startSyncWorld } from '../harness/sync-world';
 import { settled, TEST_OPTIONS, waitForState } from '../sync/helpers';
@@ -75,5 +76,24 @@ test('record: enable, initial sync, live changes, write-through, pause/resume in
     await save('table-map', mapWorkflowId('customer-groups'), world.temporal.address);
     await save('initial-sync', initialSyncWorkflowId('customer-groups', 1), world.temporal.address);
     await save('enable-maps', enableId, world.temporal.address);
+  });
+});
+
+test('record: on-demand calls (answers, a not-found, continue-as-new, stop)', async () => {
+  const world = await startSyncWorld({ companies: ['usmf'], encryptPayloads: false, webhooks: false, finopsSeed: { customers: 3, vendors: 3, products: 6, salesOrders: 3 } });
+  await world.withWorker(async () => {
+    const workflowId = uniqueId('on-demand');
+    // Three calls per run: the fourth call lands in a second run.
+    const handle = await world.env.client.workflow.start(onDemandWorkflow, { taskQueue: world.taskQueue, workflowId, args: [{ budgetMs: 5000, callsPerRun: 3 }] });
+    const item = String((await world.users.finops.readPage({ entitySet: 'WarehousesOnHandV2', company: 'usmf', pageSize: 1 })).rows[0]!.ItemNumber);
+    await handle.executeUpdate(onHandInventoryUpdate, { args: [{ company: 'usmf', itemNumber: item }] });
+    await handle.executeUpdate(onHandInventoryUpdate, { args: [{ company: 'usmf', itemNumber: 'NO-SUCH-ITEM' }] }).catch(() => undefined);
+    await handle.executeUpdate(salesOrderTotalsUpdate, { args: [{ company: 'usmf', orderNumber: 'SO-000001', writeBack: false }] });
+    const next = world.env.client.workflow.getHandle(workflowId);
+    await eventually('the second run', async () => (await next.describe()).runId !== handle.firstExecutionRunId);
+    await next.executeUpdate(onHandInventoryUpdate, { args: [{ company: 'usmf', itemNumber: item, siteId: '1' }] });
+    await next.signal(stopOnDemandSignal);
+    await next.result();
+    await save('on-demand', workflowId, world.temporal.address);
   });
 });

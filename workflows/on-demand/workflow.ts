@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import type { OnDemandActivities } from '../../activities/on-demand/contracts';
 import {
   onDemandStatsQuery,
@@ -37,7 +37,7 @@ export async function onDemandWorkflow(input: OnDemandInput = {}): Promise<void>
       return result;
     } catch (err) {
       failed += 1;
-      throw err;
+      throw callerFailure(err, budgetMs);
     }
   };
 
@@ -52,4 +52,13 @@ export async function onDemandWorkflow(input: OnDemandInput = {}): Promise<void>
   // Calls in flight finish in this run; new ones go to the next.
   await condition(allHandlersFinished);
   if (!stopping) await continueAsNew<typeof onDemandWorkflow>(input);
+}
+
+/** What the caller sees: the activity's own message (not "Activity task failed"), or the budget it exceeded. */
+function callerFailure(err: unknown, budgetMs: number): unknown {
+  if (!(err instanceof ActivityFailure)) return err;
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) return ApplicationFailure.create({ message: `F&O did not answer within the ${budgetMs} ms budget`, type: 'BudgetExceeded', nonRetryable: true });
+  if (cause instanceof ApplicationFailure) return ApplicationFailure.create({ message: cause.message, type: cause.type ?? 'Failed', nonRetryable: true, details: cause.details ?? [] });
+  return ApplicationFailure.create({ message: cause?.message ?? err.message, type: 'Failed', nonRetryable: true });
 }

@@ -18,11 +18,14 @@ export interface FinopsSeedOptions {
   vendors?: number;
   products?: number;
   salesOrders?: number;
+  /** Total purchase orders (default DEFAULT_PURCHASE_ORDERS), spread over the companies. */
+  purchaseOrders?: number;
   /** Called after each chunk of generated rows (for progress output). */
   onProgress?: (entitySet: string, done: number, total: number) => void;
 }
 
 export const DEFAULT_SEED_SIZES = { customers: 300, vendors: 90, products: 150, salesOrders: 60 } as const;
+export const DEFAULT_PURCHASE_ORDERS = 30;
 
 interface Company {
   id: string;
@@ -263,6 +266,193 @@ function* products(rng: SeededRandom, company: Company, count: number): Generato
   }
 }
 
+const SALES_TAX_GROUPS: Record<'USD' | 'EUR', Row[]> = {
+  USD: [
+    { TaxGroupCode: 'AV', Description: 'Avalara: state and local', TaxPercentage: 8.25 },
+    { TaxGroupCode: 'EXEMPT', Description: 'Tax exempt', TaxPercentage: 0 },
+  ],
+  EUR: [
+    { TaxGroupCode: 'DOM', Description: 'Domestic (19 %)', TaxPercentage: 19 },
+    { TaxGroupCode: 'EU', Description: 'Intra-community (reverse charge)', TaxPercentage: 0 },
+  ],
+};
+
+/** Sites and warehouses stocking every stocked item: site 1 (warehouses 11, 12) and site 2 (21). */
+export const ON_HAND_WAREHOUSES: [site: string, warehouse: string][] = [['1', '11'], ['1', '12'], ['2', '21']];
+
+/** On-hand quantities for every item (not services) of every company, in each warehouse. */
+function onHand(store: EntityStore, rng: SeededRandom): void {
+  const rows: Row[] = [];
+  for (const item of store.query('ReleasedProductsV2', { filter: "ProductType eq Microsoft.Dynamics.DataEntities.EcoResProductType'Item'", orderBy: 'dataAreaId,ItemNumber' }).rows) {
+    for (const [site, warehouse] of ON_HAND_WAREHOUSES) {
+      const physical = rng.int(0, 500);
+      const reserved = Math.min(physical, rng.int(0, 50));
+      const ordered = rng.int(0, 100);
+      rows.push({
+        dataAreaId: item.dataAreaId, ItemNumber: item.ItemNumber, InventorySiteId: site, InventoryWarehouseId: warehouse,
+        OnHandQuantity: physical, ReservedOnHandQuantity: reserved, AvailableOnHandQuantity: physical - reserved,
+        OrderedQuantity: ordered, OnOrderQuantity: rng.int(0, 40), TotalAvailableQuantity: physical - reserved + ordered,
+        ModifiedDateTime: SEEDED_AT,
+      });
+    }
+  }
+  load(store, 'WarehousesOnHandV2', rows, rows.length);
+}
+
+const OPERATING_UNITS: Row[] = [
+  { OperatingUnitNumber: 'OU-001', Name: 'Sales and marketing', OperatingUnitType: 'Department' },
+  { OperatingUnitNumber: 'OU-002', Name: 'Finance', OperatingUnitType: 'Department' },
+  { OperatingUnitNumber: 'OU-010', Name: 'Head office', OperatingUnitType: 'CostCenter' },
+  { OperatingUnitNumber: 'OU-020', Name: 'Consumer electronics', OperatingUnitType: 'BusinessUnit' },
+  { OperatingUnitNumber: 'OU-030', Name: 'Speaker assembly', OperatingUnitType: 'ValueStream' },
+];
+const EXCHANGE_RATES: Row[] = [
+  { RateTypeName: 'Default', FromCurrency: 'EUR', ToCurrency: 'USD', StartDate: '2026-01-01', EndDate: '', Rate: 1.0870 },
+  { RateTypeName: 'Default', FromCurrency: 'GBP', ToCurrency: 'USD', StartDate: '2026-01-01', EndDate: '', Rate: 1.2660 },
+  { RateTypeName: 'Default', FromCurrency: 'USD', ToCurrency: 'EUR', StartDate: '2026-01-01', EndDate: '', Rate: 0.9200 },
+  { RateTypeName: 'Default', FromCurrency: 'CAD', ToCurrency: 'USD', StartDate: '2026-01-01', EndDate: '', Rate: 0.7350 },
+  { RateTypeName: 'Budget', FromCurrency: 'EUR', ToCurrency: 'USD', StartDate: '2026-01-01', EndDate: '2026-12-31', Rate: 1.1000 },
+];
+const PAYMENT_SCHEDULES: Row[] = [
+  { Name: '3 Months', Description: 'Three monthly installments', NumberOfPayments: 3, IntervalMonths: 1 },
+  { Name: '4 Quarters', Description: 'Four quarterly installments', NumberOfPayments: 4, IntervalMonths: 3 },
+];
+const RETAIL_CHANNELS: Row[] = [
+  { OperatingUnitNumber: '052', Name: 'Seattle', ChannelType: 'RetailStore', Currency: 'USD' },
+  { OperatingUnitNumber: '053', Name: 'San Francisco', ChannelType: 'RetailStore', Currency: 'USD' },
+  { OperatingUnitNumber: '128', Name: 'Fabrikam online store', ChannelType: 'OnlineStore', Currency: 'USD' },
+  { OperatingUnitNumber: '129', Name: 'Fabrikam call center', ChannelType: 'CallCenter', Currency: 'USD' },
+];
+const RETAIL_DISCOUNTS: Row[] = [
+  { OfferId: 'ST100001', Name: '10% off speakers', Status: 'Enabled', DiscountPercentage: 10, ValidFrom: '2026-01-01', ValidTo: '2026-12-31' },
+  { OfferId: 'ST100002', Name: 'Clearance 25%', Status: 'Enabled', DiscountPercentage: 25, ValidFrom: '2026-06-01', ValidTo: '2026-06-30' },
+  { OfferId: 'ST100003', Name: 'Holiday bundle', Status: 'Disabled', DiscountPercentage: 15, ValidFrom: '2026-11-15', ValidTo: '2026-12-31' },
+];
+const REWARD_POINTS: Row[] = [
+  { RewardPointId: 'Bronze', Description: 'Bronze points', RewardPointType: 'Quantity', Currency: '' },
+  { RewardPointId: 'Gold', Description: 'Gold points', RewardPointType: 'Quantity', Currency: '' },
+  { RewardPointId: 'Cash', Description: 'Cash back', RewardPointType: 'Amount', Currency: 'USD' },
+];
+const WORKERS: Row[] = [
+  { PersonnelNumber: '000001', FirstName: 'Julia', LastName: 'Funderburk', Name: 'Julia Funderburk', WorkerType: 'Employee', PrimaryEmail: 'julia@contoso.com' },
+  { PersonnelNumber: '000002', FirstName: 'Ahmed', LastName: 'Barnett', Name: 'Ahmed Barnett', WorkerType: 'Employee', PrimaryEmail: 'ahmed@contoso.com' },
+  { PersonnelNumber: '000003', FirstName: 'Kim', LastName: 'Akers', Name: 'Kim Akers', WorkerType: 'Employee', PrimaryEmail: 'kim@contoso.com' },
+  { PersonnelNumber: '000004', FirstName: 'Tony', LastName: 'Krijnen', Name: 'Tony Krijnen', WorkerType: 'Contractor', PrimaryEmail: 'tony@fieldpartners.example' },
+];
+
+/** Fixed organization, finance, retail and HR reference data, and projects and assets built on the generated customers and items. */
+function referenceData(store: EntityStore): void {
+  const stamp = (rows: Row[]) => rows.map((r) => ({ ...r, ModifiedDateTime: SEEDED_AT }));
+  const fixed: [string, Row[]][] = [
+    ['OperatingUnits', OPERATING_UNITS],
+    ['ExchangeRates', EXCHANGE_RATES],
+    ['FiscalCalendars', [{ CalendarId: 'Fiscal', Description: 'Fiscal calendar (January to December)' }]],
+    ['FiscalCalendarPeriods', fiscalPeriods(2026)],
+    ['PaymentSchedules', SEED_COMPANIES.flatMap((c) => PAYMENT_SCHEDULES.map((r) => ({ dataAreaId: c.id, ...r })))],
+    ['RetailChannels', RETAIL_CHANNELS],
+    ['RetailDiscounts', RETAIL_DISCOUNTS],
+    ['LoyaltyRewardPoints', REWARD_POINTS],
+    ['Workers', WORKERS],
+  ];
+  for (const [set, rows] of fixed) load(store, set, stamp(rows), rows.length);
+
+  const parties = store.query('CDSParties', { orderBy: 'PartyNumber', limit: 5 }).rows;
+  const cards = parties.map((p, i) => ({ CardNumber: `LC-${pad(i + 1, 6)}`, PartyNumber: p.PartyNumber, RewardPointId: i % 2 === 0 ? 'Bronze' : 'Gold', PointBalance: (i + 1) * 150, Blocked: 'No' }));
+  load(store, 'LoyaltyCards', stamp(cards), cards.length);
+
+  const projects: Row[] = [];
+  const assets: Row[] = [];
+  for (const company of SEED_COMPANIES) {
+    const customers = store.query('CustomersV3', { filter: `dataAreaId eq '${company.id}' and PartyType eq 'Organization'`, orderBy: 'CustomerAccount', limit: 2 }).rows;
+    const items = store.query('ReleasedProductsV2', { filter: `dataAreaId eq '${company.id}'`, orderBy: 'ItemNumber', limit: 2 }).rows;
+    customers.forEach((c, i) => {
+      projects.push({ dataAreaId: company.id, ProjectID: `${company.prefix}-PRJ-${pad(i + 1, 3)}`, ProjectName: `Installation for ${cut(String(c.OrganizationName), 40)}`, CustomerAccount: c.CustomerAccount, ProjectType: i === 0 ? 'FixedPrice' : 'TimeAndMaterial', ProjectStage: 'InProcess', ProjectManagerPersonnelNumber: '000001' });
+      const item = items[i % Math.max(1, items.length)];
+      assets.push({ dataAreaId: company.id, AssetId: `${company.prefix}-AST-${pad(i + 1, 3)}`, Name: `Sound system at ${cut(String(c.OrganizationName), 40)}`, CustomerAccount: c.CustomerAccount, ItemNumber: item?.ItemNumber ?? '', SerialNumber: `SN-${company.prefix}${pad(i + 1, 5)}`, FunctionalLocation: 'Customer site', ResponsibleWorkerPersonnelNumber: '000004' });
+    });
+    projects.push({ dataAreaId: company.id, ProjectID: `${company.prefix}-PRJ-900`, ProjectName: 'Internal IT upgrade', CustomerAccount: '', ProjectType: 'Internal', ProjectStage: 'Created', ProjectManagerPersonnelNumber: '000002' });
+    assets.push({ dataAreaId: company.id, AssetId: `${company.prefix}-AST-900`, Name: 'Assembly line 1', CustomerAccount: '', ItemNumber: '', SerialNumber: `SN-${company.prefix}90000`, FunctionalLocation: 'Plant / Line 1', ResponsibleWorkerPersonnelNumber: '000003' });
+  }
+  load(store, 'Projects', stamp(projects), projects.length);
+  load(store, 'ContactPersonsV2', stamp(contactPersons(store)), 0);
+  load(store, 'Assets', stamp(assets), assets.length);
+}
+
+const CONTACT_PEOPLE: [first: string, last: string, title: string][] = [
+  ['Alex', 'Wilber', 'Purchasing manager'],
+  ['Megan', 'Bowen', 'Accounts payable'],
+  ['Lee', 'Gu', 'Sales representative'],
+  ['Nestor', 'Wilke', 'Account manager'],
+];
+
+/** Two contact persons at the first organization customers and the first vendors of each company. */
+function contactPersons(store: EntityStore): Row[] {
+  const rows: Row[] = [];
+  for (const company of SEED_COMPANIES) {
+    let n = 0;
+    const add = (kind: 'Customer' | 'Vendor', account: string, domain: string) => {
+      const [first, last, title] = CONTACT_PEOPLE[n % CONTACT_PEOPLE.length]!;
+      n += 1;
+      rows.push({
+        dataAreaId: company.id, ContactPersonId: `${company.prefix}-CP-${pad(n, 4)}`, FirstName: first, LastName: last, JobTitle: title,
+        PrimaryEmail: `${first.toLowerCase()}.${last.toLowerCase()}@${domain}`, PrimaryPhone: `+1 425 555 01${pad(n, 2)}`, AssociatedContactType: kind,
+        ...(kind === 'Customer' ? { CustomerAccount: account } : { VendorAccount: account }),
+      });
+    };
+    for (const c of store.query('CustomersV3', { filter: `dataAreaId eq '${company.id}' and PartyType eq 'Organization'`, orderBy: 'CustomerAccount', limit: 2 }).rows) add('Customer', String(c.CustomerAccount), 'customer.example');
+    for (const v of store.query('VendorsV2', { filter: `dataAreaId eq '${company.id}'`, orderBy: 'VendorAccountNumber', limit: 2 }).rows) add('Vendor', String(v.VendorAccountNumber), 'vendor.example');
+  }
+  return rows;
+}
+
+/** An opening period, twelve monthly operating periods and a closing period. */
+function fiscalPeriods(year: number): Row[] {
+  const day = (m: number, d: number) => new Date(Date.UTC(year, m, d)).toISOString();
+  const rows: Row[] = [{ CalendarId: 'Fiscal', PeriodName: `${year} Opening`, FiscalYearName: String(year), PeriodType: 'Opening', StartDate: day(0, 1), EndDate: day(0, 1) }];
+  for (let m = 0; m < 12; m++) rows.push({ CalendarId: 'Fiscal', PeriodName: `${year} P${pad(m + 1, 2)}`, FiscalYearName: String(year), PeriodType: 'Operating', StartDate: day(m, 1), EndDate: day(m + 1, 0) });
+  rows.push({ CalendarId: 'Fiscal', PeriodName: `${year} Closing`, FiscalYearName: String(year), PeriodType: 'Closing', StartDate: day(11, 31), EndDate: day(11, 31) });
+  return rows;
+}
+
+/** Parties of this many customers per company go into the global address book. */
+export const ADDRESS_BOOK_CUSTOMERS_PER_COMPANY = 10;
+
+/**
+ * The global address book behind the first customers of each company: their party, a business
+ * address, a delivery and an invoice address (a customer with several addresses, each with its
+ * role), an email and a phone. Derived from the customer rows, so it adds no randomness and the
+ * other generated data stays the same.
+ */
+function addressBook(store: EntityStore): void {
+  const parties: Row[] = [];
+  const addresses: Row[] = [];
+  const contacts: Row[] = [];
+  const seen = new Set<string>();
+  for (const company of SEED_COMPANIES) {
+    const rows = store.query('CustomersV3', { filter: `dataAreaId eq '${company.id}'`, orderBy: 'CustomerAccount', limit: ADDRESS_BOOK_CUSTOMERS_PER_COMPANY }).rows;
+    for (const c of rows) {
+      const party = String(c.PartyNumber);
+      if (seen.has(party)) continue;
+      seen.add(party);
+      const isPerson = c.PartyType === 'Person';
+      parties.push({ PartyNumber: party, PartyType: isPerson ? 'Person' : 'Organization', Name: c.OrganizationName, PersonFirstName: c.PersonFirstName, PersonLastName: c.PersonLastName, LanguageId: c.LanguageId, ModifiedDateTime: SEEDED_AT });
+      const place = { City: c.AddressCity, State: c.AddressState, ZipCode: c.AddressZipCode, CountryRegionId: c.AddressCountryRegionId };
+      addresses.push(
+        { PartyNumber: party, PartyLocationId: `${party}-1`, Description: isPerson ? 'Home' : 'Business', Street: c.AddressStreet, ...place, Roles: 'Business', IsPrimary: 'Yes', ModifiedDateTime: SEEDED_AT },
+        { PartyNumber: party, PartyLocationId: `${party}-2`, Description: 'Delivery', Street: cut(`Dock 1, ${String(c.AddressStreet)}`, 250), ...place, Roles: 'Delivery', IsPrimary: 'No', ModifiedDateTime: SEEDED_AT },
+        { PartyNumber: party, PartyLocationId: `${party}-3`, Description: 'Invoice', Street: cut(`Accounts payable, ${String(c.AddressStreet)}`, 250), ...place, Roles: 'Invoice', IsPrimary: 'No', ModifiedDateTime: SEEDED_AT },
+      );
+      contacts.push(
+        { PartyNumber: party, ElectronicAddressId: `${party}-E`, Description: 'Email', Type: 'Email', Locator: c.PrimaryContactEmail, Purpose: 'Business', IsPrimary: 'Yes', ModifiedDateTime: SEEDED_AT },
+        { PartyNumber: party, ElectronicAddressId: `${party}-P`, Description: 'Phone', Type: 'Phone', Locator: c.PrimaryContactPhone, Purpose: 'Business', IsPrimary: 'Yes', ModifiedDateTime: SEEDED_AT },
+      );
+    }
+  }
+  load(store, 'CDSParties', parties, parties.length);
+  load(store, 'CDSPartyPostalAddresses', addresses, addresses.length);
+  load(store, 'PartyContactsV3', contacts, contacts.length);
+}
+
 /** Empties the store, then loads the demo data. Returns the row count per entity set. */
 export function seedFinops(store: EntityStore, options: FinopsSeedOptions = {}): Record<string, number> {
   const rng = new SeededRandom(options.seed ?? 1);
@@ -309,6 +499,7 @@ export function seedFinops(store: EntityStore, options: FinopsSeedOptions = {}):
           SalesOrderName: `Order ${number}`,
           CurrencyCode: company.currency,
           PaymentTermsName: 'Net30',
+          SalesTaxGroupCode: company.currency === 'EUR' ? 'DOM' : 'AV',
           SalesOrderStatus: r.pick(['Backorder', 'Backorder', 'Delivered', 'Invoiced']),
           RequestedShippingDate: r.dateTime(new Date('2025-01-01T00:00:00Z'), new Date('2025-12-31T00:00:00Z')),
           CustomersOrderReference: `PO-${r.digits(6)}`,
@@ -337,5 +528,56 @@ export function seedFinops(store: EntityStore, options: FinopsSeedOptions = {}):
       load(store, 'SalesOrderLines', lines, lines.length);
     }
   });
+  // Forked after every other stream, so adding purchase orders reshuffled none of the rows above.
+  const purchasing = rng.fork('purchase-orders');
+  const purchaseOrders = options.purchaseOrders ?? DEFAULT_PURCHASE_ORDERS;
+  if (!Number.isInteger(purchaseOrders) || purchaseOrders < 0) throw new Error(`seed size purchaseOrders must be a whole number >= 0, got ${String(purchaseOrders)}`);
+  SEED_COMPANIES.forEach((company, ci) => {
+    const vendorCount = share(sizes.vendors, ci);
+    const productCount = share(sizes.products, ci);
+    const orders = share(purchaseOrders, ci);
+    if (orders === 0 || vendorCount === 0 || productCount === 0) return;
+    const r = purchasing.fork(company.id);
+    const headers: Row[] = [];
+    const lines: Row[] = [];
+    for (let i = 1; i <= orders; i++) {
+      const number = `PO-${pad(i, 6)}`;
+      headers.push({
+        dataAreaId: company.id,
+        PurchaseOrderNumber: number,
+        OrderVendorAccountNumber: `V${company.prefix}-${pad(r.int(1, vendorCount), Math.max(3, String(vendorCount).length))}`,
+        PurchaseOrderName: `Purchase ${number}`,
+        CurrencyCode: company.currency,
+        PurchaseOrderStatus: r.pick(['Backorder', 'Backorder', 'Received', 'Invoiced']),
+        RequestedDeliveryDate: r.dateTime(new Date('2025-01-01T00:00:00Z'), new Date('2025-12-31T00:00:00Z')),
+        VendorOrderReference: `VO-${r.digits(6)}`,
+        ModifiedDateTime: SEEDED_AT,
+      });
+      const lineCount = r.int(1, 3);
+      for (let l = 1; l <= lineCount; l++) {
+        const qty = r.int(5, 100);
+        const price = r.amount(2, 500);
+        lines.push({
+          dataAreaId: company.id,
+          PurchaseOrderNumber: number,
+          LineNumber: l,
+          ItemNumber: itemNumber(r.int(1, productCount), productCount),
+          OrderedPurchaseQuantity: qty,
+          PurchaseUnitSymbol: 'ea',
+          PurchasePrice: price,
+          LineAmount: Math.round(qty * price * 100) / 100,
+          PurchaseOrderLineStatus: 'Backorder',
+          ModifiedDateTime: SEEDED_AT,
+        });
+      }
+    }
+    load(store, 'PurchaseOrderHeadersV2', headers, headers.length);
+    load(store, 'PurchaseOrderLinesV2', lines, lines.length);
+  });
+  addressBook(store);
+  const taxGroups = SEED_COMPANIES.flatMap((c) => SALES_TAX_GROUPS[c.currency === 'EUR' ? 'EUR' : 'USD'].map((g) => ({ dataAreaId: c.id, ...g, ModifiedDateTime: SEEDED_AT })));
+  load(store, 'SalesTaxGroups', taxGroups, taxGroups.length);
+  onHand(store, purchasing.fork('on-hand'));
+  referenceData(store);
   return Object.fromEntries(store.schemas.map((s) => [s.entitySet, store.count(s.entitySet)]));
 }
