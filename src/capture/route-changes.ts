@@ -14,11 +14,19 @@ export function routeChanges(maps: readonly TableMap[], records: readonly Change
   for (const record of records) {
     for (const map of maps) {
       if (map[record.system].entitySet !== record.entitySet) continue;
+      // A one-way map never reads this side: its changes (our own writes included) are not its business.
+      if (!readsFrom(map, record.system)) continue;
       const change = toInboxChange(map, record, capturedAt);
       if (change) out.push(change);
     }
   }
   return out;
+}
+
+/** Whether any column of the map flows from this side to the other. */
+export function readsFrom(map: TableMap, side: 'finops' | 'dataverse'): boolean {
+  const oneWay = side === 'finops' ? '->' : '<-';
+  return map.columns.some((c) => c.direction === '<->' || c.direction === oneWay);
 }
 
 export function toInboxChange(map: TableMap, record: ChangeRecord, capturedAt: string): InboxChangeInput | undefined {

@@ -14,6 +14,15 @@ import type { SyncDependencies } from '../deps';
 import { sidesOf, type Outcome, type SourceChange } from './change';
 import { LookupResolver, matches } from './lookup-resolver';
 
+/** The ledger's mark of a record dualwrite deleted (never a content hash, which is hex). */
+export const TOMBSTONE = 'deleted';
+
+interface Forgotten {
+  recordKey: string;
+  sourceId?: string;
+  targetId?: string;
+}
+
 export interface ApplyOptions {
   /** `live`: echo and conflict checks apply. `initial`: a load from the master; only differences are written. */
   mode: 'live' | 'initial';
@@ -189,6 +198,12 @@ export class ApplyEngine {
 
     const deleteOps = new Map<string, { change: SourceChange; recordKey: string }>();
     for (const d of deletes) {
+      // The ledger keeps a tombstone where we deleted: a delete of that record coming back is
+      // the echo of ours (its key may not even address the other side: lookups in keys).
+      if (sourceLedger.get(d.recordKey)?.hash === TOMBSTONE || targetLedger.get(d.recordKey)?.hash === TOMBSTONE) {
+        done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
+        continue;
+      }
       const key = this.targetKeyForDelete(map, target, d.recordKey, targetLedger.get(d.recordKey), lookups);
       if (!key) {
         done({ ref: d.change.ref, kind: 'ignored', recordKey: d.recordKey, message: 'the target row is not known' });
@@ -202,7 +217,12 @@ export class ApplyEngine {
     // 7. Write, then record every outcome.
     const results: WriteResult[] = ops.length > 0 ? await this.deps.connectors[target].writeBatch(map[target].entitySet, ops) : [];
     const resolvedKeys: string[] = [];
-    const forgotten: string[] = [];
+    const forgotten: Forgotten[] = [];
+    const tombstone = (recordKey: string, change: SourceChange): Forgotten => ({
+      recordKey,
+      sourceId: change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId,
+      targetId: targetLedger.get(recordKey)?.recordId,
+    });
     for (const result of results) {
       const write = pendingWrites.get(result.id);
       const del = deleteOps.get(result.id);
@@ -220,14 +240,14 @@ export class ApplyEngine {
           );
         } else {
           done({ ref, kind: 'deleted', recordKey });
-          forgotten.push(recordKey);
+          forgotten.push(tombstone(recordKey, del!.change));
         }
         continue;
       }
       const err = result.error;
       if (del && err.class === 'not-found') {
         done({ ref, kind: 'deleted', recordKey, message: 'already gone' });
-        forgotten.push(recordKey);
+        forgotten.push(tombstone(recordKey, del.change));
         continue;
       }
       if (RETRYABLE_CLASSES.includes(err.class)) {
@@ -247,15 +267,17 @@ export class ApplyEngine {
     return changes.map((c) => outcomes.get(c.ref) ?? { ref: c.ref, kind: 'failed', message: 'no outcome recorded (internal error)' });
   }
 
-  private async flush(map: TableMap, direction: TransformDirection, entries: LedgerEntryInput[], resolvedKeys: string[], forgotten: string[], errors: ErrorRecordInput[]): Promise<void> {
+  private async flush(map: TableMap, direction: TransformDirection, entries: LedgerEntryInput[], resolvedKeys: string[], forgotten: Forgotten[], errors: ErrorRecordInput[]): Promise<void> {
     if (entries.length > 0) await this.deps.store.ledger.put(entries);
     const { source, target } = sidesOf(direction);
     if (forgotten.length > 0) {
-      await this.deps.store.ledger.delete(map.name, source, forgotten);
-      await this.deps.store.ledger.delete(map.name, target, forgotten);
+      await this.deps.store.ledger.put(forgotten.flatMap(({ recordKey, sourceId, targetId }) => [
+        { map: map.name, side: source, recordKey, hash: TOMBSTONE, ...(sourceId ? { recordId: sourceId } : {}) },
+        { map: map.name, side: target, recordKey, hash: TOMBSTONE, ...(targetId ? { recordId: targetId } : {}) },
+      ]));
     }
     const unchangedKeys = entries.filter((e) => e.side === target).map((e) => e.recordKey);
-    const settled = [...new Set([...resolvedKeys, ...unchangedKeys, ...forgotten])];
+    const settled = [...new Set([...resolvedKeys, ...unchangedKeys, ...forgotten.map((f) => f.recordKey)])];
     if (settled.length > 0) await this.deps.store.errors.markResolved(map.name, direction, settled);
     if (errors.length > 0) await this.deps.store.errors.record(errors);
   }

@@ -5,24 +5,10 @@ import { enable, settled } from '../sync/helpers';
 import { readAll, rowsAppear, SMALL_FINOPS_SEED, write } from './support';
 
 /**
- * ENGINE FAULT (kept out of `npm test`; run with
- * `node --import tsx --test test/scenarios/lookup-key-deletes.fault.ts`).
- *
  * Maps whose Dataverse key contains a lookup (sales-order-lines: salesorderid + lineitemnumber;
  * likewise quote, invoice and purchase order lines, party addresses and contacts, customer
- * attachments) mishandle the echo of a delete. The delete itself reaches the other side, but
- * its echo is not recognised as ours: it is applied back as a delete addressed by a key the
- * target cannot resolve, and files an open error:
- *  - here (Dataverse delete -> F&O delete -> F&O data event): a Dataverse delete of
- *    salesorderdetails keyed by the F&O form of the key, ["usmf","SO-ZX0001",2]: "The key in the
- *    request URI is not valid for resource 'Microsoft.Dynamics.CRM.salesorderdetail'";
- *  - customer-attachments (F&O delete -> Dataverse delete -> webhook): the Dataverse-side ledger
- *    key holds the lookup as `id:<guid>` (["usmf","id:8be6...","FILE-1"]), so the F&O delete is
- *    sent with CustomerAccount = "id:8be6..." and F&O answers "is 39 characters long; the
- *    maximum length is 20".
- * Expected: a delete whose target is already gone (or that the ledger says we made) is dropped
- * like an upsert echo, and a delete addresses the target with the target's own key (the record
- * id from the ledger, or lookup key columns resolved through the referenced map).
+ * attachments): the echo of a delete must be dropped, although its key may not address the
+ * other side. The echo ledger keeps a tombstone where dualwrite deleted, so the echo is known.
  */
 test('deleting order lines on either side deletes them on the other, with no errors', async () => {
   const world = await startSyncWorld({ companies: ['usmf'], finopsSeed: SMALL_FINOPS_SEED });

@@ -5,19 +5,8 @@ import { enable, settled } from '../sync/helpers';
 import { readAll, rowsAppear, SMALL_FINOPS_SEED, write } from './support';
 
 /**
- * ENGINE FAULT (kept out of `npm test`; run with
- * `node --import tsx --test test/scenarios/one-way-echo.fault.ts`).
- *
- * A one-way map (every column F&O -> Dataverse) whose Dataverse key holds a lookup still routes
- * the Dataverse webhooks of the rows dualwrite itself wrote back into the map as
- * dataverse-to-finops changes. The echo check does not recognise them (the lookup in the key,
- * here salesorderid, is only resolved for '<-'/'<->' columns), so the engine transforms them
- * towards F&O, builds no F&O key and files an open 'transform' error per row: "SalesOrderNumber:
- * key column SalesOrderNumber has no value; LineNumber: key column LineNumber has no value".
- * The same maps with '<->' columns, or one-way maps keyed by plain columns, are fine; the
- * standard maps sales-invoice-lines, exchange-rates and fiscal-periods are keyed by plain
- * columns in Dataverse for this reason. Expected: a change captured on a side the map never
- * reads from is ignored (or filtered) before the echo and transform steps.
+ * A one-way (F&O to Dataverse) map keyed by a lookup in Dataverse: dualwrite's own writes come
+ * back as Dataverse changes, which the map never reads; they must not become errors.
  */
 test('a one-way map keyed by a lookup does not turn its own Dataverse writes into errors', async () => {
   const oneWay = catalogWith({
