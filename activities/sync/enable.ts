@@ -1,4 +1,4 @@
-import { heartbeat, sleep } from '@temporalio/activity';
+import { cancellationSignal, heartbeat, sleep } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { statusQuery } from '../../src/contracts/map-messages';
 import { mapWorkflowId, TASK_QUEUE } from '../../src/contracts/names';
@@ -57,8 +57,11 @@ export function createEnableActivities(deps: SyncDependencies) {
         ],
         staticSummary: `table map ${input.map}`,
       });
+      const client = deps.client;
       for (;;) {
-        const status = await handle.query(statusQuery);
+        // A query waits for a worker to answer it; when this worker is the one shutting down, it
+        // would wait forever: bound it, and abort it when the activity is cancelled.
+        const status = await client.connection.withAbortSignal(cancellationSignal(), () => client.connection.withDeadline(Date.now() + 15_000, () => handle.query(statusQuery)));
         heartbeat(status.state);
         if (status.state === 'Running' || status.state === 'CatchingUp' || status.state === 'Paused') return { state: status.state };
         if (status.state === 'Failed' || status.state === 'Stopped') throw ApplicationFailure.nonRetryable(`map ${input.map} is ${status.state}: ${status.lastError ?? ''}`, 'DualWrite.MapNotRunning');

@@ -41,6 +41,10 @@ function installExitHook(): void {
   process.on('exit', () => {
     for (const child of running) child.kill('SIGKILL');
   });
+  // A signal that would end this process without 'exit' handlers running (no listener of its own).
+  for (const signal of ['SIGHUP'] as const) {
+    if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(129));
+  }
 }
 
 /**
@@ -65,7 +69,10 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const dynamic = { 'frontend.enableUpdateWorkflowExecution': true, 'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true, ...opts.dynamicConfig };
   for (const [key, value] of Object.entries(dynamic)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal signals the whole foreground group, and the
+  // server must outlive the worker's drain; whoever started it stops it last (and the exit hook
+  // kills it if that process ends any other way).
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   installExitHook();
   running.add(child);
   let output = '';

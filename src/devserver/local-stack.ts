@@ -17,6 +17,7 @@ import { DEFAULT_SANDBOX_CLIENT } from '../sandbox/shared/auth';
 import { openStore } from '../store';
 import { createWorker } from '../worker/create-worker';
 import { startDevServer } from './dev-server';
+import { ON_DEMAND_WORKFLOW_ID } from '../../workflows/on-demand/messages';
 
 export interface LocalStack {
   urls: Record<string, string>;
@@ -50,12 +51,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   // We stop the worker ourselves, in order, so the runtime must not react to Ctrl-C on its own.
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 
-  const stops: (() => Promise<unknown>)[] = [];
+  const stops: { name: string; stop: () => Promise<unknown> }[] = [];
+  const onStop = (name: string, stop: () => Promise<unknown>) => stops.push({ name, stop });
   let stopping = false;
   const stopAll = async () => {
     if (stopping) return;
     stopping = true;
-    for (const stop of stops.reverse()) await stop().catch((err: Error) => log(`dualwrite: while stopping: ${err.message}`));
+    // In reverse order of starting: the worker drains while Temporal and the sandboxes still answer.
+    for (const { name, stop } of stops.reverse()) {
+      const slow = setTimeout(() => log(`dualwrite: still stopping ${name}...`), 5000);
+      await stop().catch((err: Error) => log(`dualwrite: while stopping ${name}: ${err.message}`));
+      clearTimeout(slow);
+    }
   };
 
   try {
@@ -68,19 +75,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     log(`dualwrite: payloads encrypted with key "${codec.keyId}" (${configuredKeys ? 'DUALWRITE_CODEC_KEYS / DUALWRITE_CODEC_KEY_FILE' : `${localKey!.created ? 'new key written to' : 'key from'} ${keyFile}`}); the Temporal UI decodes them through the API's /codec`);
     const uiCodecEndpoint = `http://localhost:${ports.api}/codec`;
     const server = await startDevServer({ port: ports.temporal, uiPort: ports.temporalUi, dbFile: join(opts.dataDir, 'temporal.db'), uiCodecEndpoint, log });
-    stops.push(() => server.stop());
+    onStop('the Temporal dev server', () => server.stop());
 
     const finops = await startFinopsSandbox({ port: ports.finops, dbFile: join(opts.dataDir, 'sandbox-finops.sqlite'), seed: 1 });
-    stops.push(() => finops.stop());
+    onStop('the F&O sandbox', () => finops.stop());
     const dataverse = await startDataverseSandbox({ port: ports.dataverse, dbFile: join(opts.dataDir, 'sandbox-dataverse.sqlite'), seed: 1 });
-    stops.push(() => dataverse.stop());
+    onStop('the Dataverse sandbox', () => dataverse.stop());
     log(`dualwrite: sandboxes up (F&O ${finops.url}/data/, Dataverse ${dataverse.url}/api/data/v9.2/)`);
 
     const store = await openStore(process.env.DUALWRITE_DATABASE_URL ?? `sqlite:${join(opts.dataDir, 'dualwrite.db')}`);
-    stops.push(() => store.close());
+    onStop('the control store', () => store.close());
 
     const connection = await Connection.connect({ address: server.address });
-    stops.push(() => connection.close());
+    onStop('the Temporal client', () => connection.close());
     const client = new Client({ connection, namespace: NAMESPACE, dataConverter });
 
     const endpoint = (s: { url: string; tokenUrl: string }) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: DEFAULT_SANDBOX_CLIENT.clientSecret });
@@ -111,7 +118,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       }),
       ports.api,
     );
-    stops.push(() => api.stop());
+    onStop('the API', () => api.stop());
 
     const catalog = await maps.all();
     const secretHeader = { name: LOCAL_WEBHOOK_SECRET.header, value: LOCAL_WEBHOOK_SECRET.value };
@@ -125,14 +132,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const nativeConnection = await NativeConnection.connect({ address: server.address });
     const worker = await createWorker({ connection: nativeConnection, deps, shutdownSignals: [], dataConverter });
     const workerRun = worker.run();
-    stops.push(async () => {
+    onStop('the worker', async () => {
       worker.shutdown();
       await workerRun;
       await nativeConnection.close();
     });
 
     const housekeeping = startHousekeeping({ store, client, maps, log });
-    stops.push(() => housekeeping.stop());
+    onStop('housekeeping', () => housekeeping.stop());
 
     const probe = await client.workflow.execute('workerProbe', {
       taskQueue: TASK_QUEUE,
@@ -141,6 +148,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       workflowExecutionTimeout: '30 seconds',
     });
     log(`dualwrite: worker ${(probe as { worker: { pid: number } }).worker.pid} polls task queue "${TASK_QUEUE}"`);
+
+    // On-demand calls from the CRM side (inventory, order totals) are updates of this workflow.
+    await client.workflow.start('onDemandWorkflow', { taskQueue: TASK_QUEUE, workflowId: ON_DEMAND_WORKFLOW_ID, args: [{}], workflowIdConflictPolicy: 'USE_EXISTING', staticSummary: 'on-demand calls: inventory and order totals' });
 
     if (opts.enableMaps !== false) {
       const id = enableWorkflowId(`start-${Date.now()}`);

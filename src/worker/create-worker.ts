@@ -29,6 +29,8 @@ export async function createWorker(opts: WorkerOptions): Promise<Worker> {
     activities: createActivities(opts.deps),
     // HTTP activities get time to finish their batch on shutdown instead of being cut mid-write.
     shutdownGraceTime: '10 seconds',
+    // Then activities are cancelled; one that ignores it must not hold the process for ever.
+    shutdownForceTime: '20 seconds',
     ...(opts.shutdownSignals ? { shutdownSignals: opts.shutdownSignals } : {}),
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     ...(opts.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions } : {}),

@@ -10,10 +10,23 @@ export function register(program: Command): void {
     .action(async (opts: { dataDir: string }) => {
       const stack = await startLocalStack({ dataDir: opts.dataDir, log: (line) => console.log(line) });
       let stopping = false;
+      let firstSignalAt = 0;
       const stop = async (signal: string) => {
-        if (stopping) return;
+        if (stopping) {
+          // The first Ctrl-C arrives twice (from the terminal and relayed by tsx): only a later
+          // one is a person asking again.
+          if (Date.now() - firstSignalAt < 2000) return;
+          console.log(`dualwrite: ${signal} again: stopping now`);
+          process.exit(130);
+        }
         stopping = true;
-        console.log(`\ndualwrite: ${signal} received, stopping...`);
+        firstSignalAt = Date.now();
+        console.log(`\ndualwrite: ${signal} received, stopping (again to force)...`);
+        // A part that never finishes stopping must not keep the others (and the ports) alive.
+        setTimeout(() => {
+          console.log('dualwrite: stopping took over 30 s; exiting anyway');
+          process.exit(1);
+        }, 30_000).unref();
         await stack.stop();
         process.exit(0);
       };
