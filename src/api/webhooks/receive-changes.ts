@@ -11,6 +11,7 @@ import { effectiveSettings } from '../../maps/schema';
 import type { SystemName } from '../../schema/entity-schema';
 import type { ChangeInbox } from '../../store/inbox';
 import { ApiError } from '../errors';
+import { SignalCoalescer } from './signal-coalescer';
 
 export interface ReceiverDependencies {
   inbox: Pick<ChangeInbox, 'append'>;
@@ -106,16 +107,8 @@ export async function receiveChanges(c: Context, system: SystemName, deps: Recei
     }
   }
   const appended = queued.length > 0 ? await deps.inbox.append(queued) : { appended: 0, duplicates: 0, maps: [] };
-  await Promise.all(
-    appended.maps.map(async (map) => {
-      try {
-        await deps.client.workflow.getHandle(mapWorkflowId(map)).signal(changesAvailableSignal, {});
-      } catch (err) {
-        // A map that is not running keeps its changes in the inbox until it starts.
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
-    }),
-  );
+  // The changes are durable in the inbox now: the poke need not hold up the sender's answer.
+  for (const map of appended.maps) coalescerFor(deps.client).poke(map);
   return { accepted: appended.appended, duplicates: appended.duplicates, applied, maps: appended.maps };
 }
 
@@ -141,6 +134,27 @@ async function identityOf(deps: ReceiverDependencies, system: SystemName): Promi
   } catch {
     return undefined; // unknown identity: every change is treated as someone else's (safe, slower)
   }
+}
+
+const coalescers = new WeakMap<Client, SignalCoalescer>();
+
+function coalescerFor(client: Client): SignalCoalescer {
+  let coalescer = coalescers.get(client);
+  if (!coalescer) {
+    const created: SignalCoalescer = new SignalCoalescer(
+      (map) => client.workflow.getHandle(mapWorkflowId(map)).signal(changesAvailableSignal, {}),
+      50,
+      (map, err) => {
+        // A map that is not running keeps its changes in the inbox until it starts.
+        if (err instanceof WorkflowNotFoundError) return;
+        console.error(JSON.stringify({ level: 'warn', msg: 'could not poke map workflow; trying again in 1 s', map, error: err instanceof Error ? err.message : String(err) }));
+        setTimeout(() => created.poke(map), 1000).unref();
+      },
+    );
+    coalescer = created;
+    coalescers.set(client, coalescer);
+  }
+  return coalescer;
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {

@@ -1,0 +1,43 @@
+/**
+ * Pokes map workflows with `changesAvailable` without sending one signal per webhook: a busy
+ * source sends hundreds of events a second, each signal is an event in the map's history, and
+ * the workflow only needs to know that there is something to drain. Per map, at most one
+ * signal is in flight; events arriving meanwhile cause one more signal after it, and signals
+ * are at least `minIntervalMs` apart.
+ */
+export class SignalCoalescer {
+  private readonly maps = new Map<string, { inFlight: boolean; again: boolean; lastAt: number }>();
+
+  constructor(
+    private readonly send: (map: string) => Promise<void>,
+    private readonly minIntervalMs = 50,
+    private readonly onError: (map: string, err: unknown) => void = () => undefined,
+  ) {}
+
+  /** A signal follows every poke: the one in flight if it has not been sent yet, else one more after it. */
+  poke(map: string): void {
+    const state = this.maps.get(map) ?? { inFlight: false, again: false, lastAt: 0 };
+    this.maps.set(map, state);
+    if (state.inFlight) {
+      state.again = true;
+      return;
+    }
+    state.inFlight = true;
+    void this.run(map, state);
+  }
+
+  private async run(map: string, state: { inFlight: boolean; again: boolean; lastAt: number }): Promise<void> {
+    do {
+      state.again = false;
+      const wait = state.lastAt + this.minIntervalMs - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      state.lastAt = Date.now();
+      try {
+        await this.send(map);
+      } catch (err) {
+        this.onError(map, err);
+      }
+    } while (state.again);
+    state.inFlight = false;
+  }
+}
