@@ -197,6 +197,7 @@ export class ApplyEngine {
     }
 
     const deleteOps = new Map<string, { change: SourceChange; recordKey: string }>();
+    const toDelete: { change: SourceChange; recordKey: string; key: KeyValues }[] = [];
     for (const d of deletes) {
       // The ledger keeps a tombstone where we deleted: a delete of that record coming back is
       // the echo of ours (its key may not even address the other side: lookups in keys).
@@ -209,15 +210,31 @@ export class ApplyEngine {
         done({ ref: d.change.ref, kind: 'ignored', recordKey: d.recordKey, message: 'the target row is not known' });
         continue;
       }
+      toDelete.push({ ...d, key });
+    }
+    for (const d of toDelete) {
       const id = `d${deleteOps.size}`;
-      ops.push({ id, kind: 'delete', key });
+      ops.push({ id, kind: 'delete', key: d.key });
       deleteOps.set(id, d);
     }
+    // Tombstones go in before the deletes: the other side's webhook of our delete may be drained
+    // (by the other direction's drain, running at the same time) before this batch ends.
+    const tombstonesFirst = [...deleteOps.values()].flatMap(({ recordKey, change }) => {
+      const sourceId = change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId;
+      const targetId = targetLedger.get(recordKey)?.recordId;
+      return [
+        { map: map.name, side: source, recordKey, hash: TOMBSTONE, ...(sourceId ? { recordId: sourceId } : {}) },
+        { map: map.name, side: target, recordKey, hash: TOMBSTONE, ...(targetId ? { recordId: targetId } : {}) },
+      ];
+    });
+    if (tombstonesFirst.length > 0) await this.deps.store.ledger.put(tombstonesFirst);
 
     // 7. Write, then record every outcome.
     const results: WriteResult[] = ops.length > 0 ? await this.deps.connectors[target].writeBatch(map[target].entitySet, ops) : [];
     const resolvedKeys: string[] = [];
     const forgotten: Forgotten[] = [];
+    // Ledger entries to put back where a delete did not happen after all.
+    const restore: LedgerEntry[] = [];
     const tombstone = (recordKey: string, change: SourceChange): Forgotten => ({
       recordKey,
       sourceId: change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId,
@@ -251,9 +268,11 @@ export class ApplyEngine {
         continue;
       }
       if (RETRYABLE_CLASSES.includes(err.class)) {
+        if (del) restore.push(...[sourceLedger.get(recordKey), targetLedger.get(recordKey)].filter((e): e is LedgerEntry => e !== undefined));
         done({ ref, kind: 'retry', recordKey, message: err.message });
         continue;
       }
+      if (del) restore.push(...[sourceLedger.get(recordKey), targetLedger.get(recordKey)].filter((e): e is LedgerEntry => e !== undefined));
       const kind = err.class === 'missing-lookup' ? 'deferred' : 'failed';
       done({ ref, kind, recordKey, message: err.message });
       errors.push({
@@ -263,6 +282,7 @@ export class ApplyEngine {
       });
     }
 
+    if (restore.length > 0) await this.deps.store.ledger.put(restore);
     await this.flush(map, direction, ledgerEntries, resolvedKeys, forgotten, errors);
     return changes.map((c) => outcomes.get(c.ref) ?? { ref: c.ref, kind: 'failed', message: 'no outcome recorded (internal error)' });
   }
@@ -367,6 +387,8 @@ export class ApplyEngine {
     for (let i = 0; i < keyColumns.length; i++) {
       const v = parts[i + offset];
       if (v === undefined || v === null || typeof v === 'object') return undefined;
+      // A Dataverse-side key holding a lookup's GUID ("id:...") does not address an F&O row.
+      if (target === 'finops' && typeof v === 'string' && v.startsWith('id:')) return undefined;
       key[keyColumns[i]!] = v as string | number | boolean;
     }
     return key;
