@@ -7,7 +7,7 @@ import { eventually, startSyncWorld } from '../harness/sync-world';
 import { enable } from '../sync/helpers';
 import { convergence } from './concurrent-edits';
 import { catalogOf, describeDifferences, differences } from './support';
-import { startWorkerProcess } from './worker-process';
+import { startWorkerProcess } from '../harness/spawn-worker';
 
 /**
  * The worker is SIGKILLed at the moment its $batch write reaches the target (the batch is

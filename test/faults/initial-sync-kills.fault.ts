@@ -7,7 +7,7 @@ import { eventually, startSyncWorld } from '../harness/sync-world';
 import { uniqueId } from '../harness/temporal';
 import { status, TEST_OPTIONS } from '../sync/helpers';
 import { catalogOf, describeDifferences, differences, readAll } from './support';
-import { startWorkerProcess } from './worker-process';
+import { startWorkerProcess } from '../harness/spawn-worker';
 
 /** The issue asks for 100,000; DUALWRITE_FAULT_CUSTOMERS sets it (see docs/reliability.md for what ran). */
 const CUSTOMERS = Number(process.env.DUALWRITE_FAULT_CUSTOMERS ?? 20_000);

@@ -1,40 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { initialSyncProgressQuery } from '../../src/contracts/map-messages';
 import { enableWorkflowId, initialSyncWorkflowId } from '../../src/contracts/names';
 import { enableMapsWorkflow } from '../../workflows';
-import { eventually, startSyncWorld, type SyncWorld } from '../harness/sync-world';
+import { eventually, startSyncWorld } from '../harness/sync-world';
 import { uniqueId } from '../harness/temporal';
-import type { WorkerChildConfig } from '../harness/worker-child';
+import { startWorkerProcess } from '../harness/spawn-worker';
 import { status, TEST_OPTIONS } from './helpers';
-
-function startWorkerProcess(world: SyncWorld, codecKeys: string): Promise<ChildProcess> {
-  const config: WorkerChildConfig = {
-    temporalAddress: world.temporal.address,
-    taskQueue: world.taskQueue,
-    storeUrl: world.storeUrl,
-    mapsDir: world.mapsDir,
-    companies: world.companies,
-    endpoints: world.endpoints,
-    codecKeys,
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../harness/worker-child.ts')], {
-    env: { ...process.env, DUALWRITE_WORKER_CHILD: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  after(() => {
-    child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('worker ready')) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
-  });
-}
 
 /**
  * Two worker processes share one initial sync; the one doing the work is killed with SIGKILL
@@ -42,9 +14,8 @@ function startWorkerProcess(world: SyncWorld, codecKeys: string): Promise<ChildP
  * timeout and the sync completes: every F&O organization is in Dataverse exactly once.
  */
 test('an initial sync survives SIGKILLed workers: nothing lost, nothing duplicated', async () => {
-  const codecKeys = `kill:${randomBytes(32).toString('base64')}`;
-  const world = await startSyncWorld({ companies: ['usmf'], finopsSeed: { customers: 1200 }, webhooks: false, codecKeys });
-  const workers = [await startWorkerProcess(world, codecKeys), await startWorkerProcess(world, codecKeys)];
+  const world = await startSyncWorld({ companies: ['usmf'], finopsSeed: { customers: 1200 }, webhooks: false });
+  const workers = [await startWorkerProcess(world), await startWorkerProcess(world)];
 
   await world.env.client.workflow.start(enableMapsWorkflow, {
     taskQueue: world.taskQueue,
@@ -57,7 +28,7 @@ test('an initial sync survives SIGKILLed workers: nothing lost, nothing duplicat
     // Kill whichever worker runs the current page: both, in turn, then start a fresh one.
     const victim = workers.shift()!;
     victim.kill('SIGKILL');
-    workers.push(await startWorkerProcess(world, codecKeys));
+    workers.push(await startWorkerProcess(world));
   }
   const final = await eventually('the map to run live', async () => {
     const s = await status(world, 'customers-v3-accounts');

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import type { SyncWorld } from '../harness/sync-world';
-import type { WorkerChildConfig } from '../harness/worker-child';
+import type { SyncWorld } from './sync-world';
+import type { WorkerChildConfig } from './worker-child';
 
 /** Starts a worker in a process of its own (test/harness/worker-child.ts); resolves once it polls. */
 export function startWorkerProcess(world: SyncWorld): Promise<ChildProcess> {
@@ -15,7 +15,7 @@ export function startWorkerProcess(world: SyncWorld): Promise<ChildProcess> {
     endpoints: world.endpoints,
     ...(world.codecKeys ? { codecKeys: world.codecKeys } : {}),
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../harness/worker-child.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'worker-child.ts')], {
     env: { ...process.env, DUALWRITE_WORKER_CHILD: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
