@@ -6,6 +6,7 @@ import { classifyHttp, type OperationKind } from '../http/classify';
 import type { HttpClient, HttpResponse } from '../http/http-client';
 import type { TokenProvider } from '../http/token-provider';
 import { executeBatch } from '../shared/batch-executor';
+import { HealthChecks } from '../shared/health-checks';
 import { TtlCache } from '../shared/cache';
 import { createHttpClient, type ConnectorHooks } from '../shared/client-setup';
 import { andFilters, chunkKeyFilters, isGuid, keySegment, mapLimited, queryString, versionFromEtag } from '../shared/odata';
@@ -334,19 +335,13 @@ export class DataverseConnector implements Connector {
   // ---------------------------------------------------------------- health
 
   async health(entitySets: string[]): Promise<HealthCheck[]> {
-    const checks: HealthCheck[] = [];
-    const check = async (name: string, run: () => Promise<string>) => {
-      try {
-        checks.push({ name, ok: true, detail: await run() });
-      } catch (err) {
-        checks.push({ name, ok: false, detail: err instanceof Error ? err.message : String(err) });
-      }
-    };
-    await check('authentication', async () => {
+    const checks = new HealthChecks();
+    const check = (name: string, run: () => Promise<string>) => checks.check(name, run);
+    const authenticated = await check('authentication', async () => {
       await this.tokens.getToken();
       return `token issued for client ${this.config.clientId}`;
     });
-    if (!checks[0]?.ok) return checks;
+    if (!authenticated) return checks.results;
     for (const company of this.config.companies) {
       await check(`company ${company}`, async () => `${this.config.company.entitySet} row ${await this.companyId(company)}`);
     }
@@ -365,7 +360,7 @@ export class DataverseConnector implements Connector {
         throw new Error(`change tracking is off for ${set}: enable "Track changes" on the table`);
       });
     }
-    return checks;
+    return checks.results;
   }
 
   /** A lookup by a made-up key value: 404 means the key is defined, 400 "key … not valid" means it is not. */

@@ -6,6 +6,7 @@ import { classifyHttp, type OperationKind } from '../http/classify';
 import type { HttpClient, HttpResponse } from '../http/http-client';
 import type { TokenProvider } from '../http/token-provider';
 import { executeBatch } from '../shared/batch-executor';
+import { HealthChecks } from '../shared/health-checks';
 import { createHttpClient, type ConnectorHooks } from '../shared/client-setup';
 import { andFilters, chunkKeyFilters, keySegment, literal, mapLimited, queryString, versionFromEtag } from '../shared/odata';
 import { parseRemoteExecutionContexts } from '../shared/remote-execution-context';
@@ -244,19 +245,13 @@ export class FinopsConnector implements Connector {
   // ---------------------------------------------------------------- health
 
   async health(entitySets: string[]): Promise<HealthCheck[]> {
-    const checks: HealthCheck[] = [];
-    const check = async (name: string, run: () => Promise<string>) => {
-      try {
-        checks.push({ name, ok: true, detail: await run() });
-      } catch (err) {
-        checks.push({ name, ok: false, detail: err instanceof Error ? err.message : String(err) });
-      }
-    };
-    await check('authentication', async () => {
+    const checks = new HealthChecks();
+    const check = (name: string, run: () => Promise<string>) => checks.check(name, run);
+    const authenticated = await check('authentication', async () => {
       await this.tokens.getToken();
       return `token issued for client ${this.config.clientId}`;
     });
-    if (!checks[0]?.ok) return checks;
+    if (!authenticated) return checks.results;
     let schemas: EntitySetSchema[] | undefined;
     await check('metadata', async () => {
       schemas = await this.describe();
@@ -292,7 +287,7 @@ export class FinopsConnector implements Connector {
         });
       }
     }
-    return checks;
+    return checks.results;
   }
 
   async close(): Promise<void> {
