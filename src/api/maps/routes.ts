@@ -106,6 +106,26 @@ export function mapRoutes(deps: ManagementDependencies): ApiRoute[] {
     }
   };
 
+  // Pause and stop take the same input (an optional reason), send their signal with the caller
+  // as `by`, and log the request the same way.
+  const reasonedSignalRoute = (verb: 'pause' | 'stop', operationId: string, summary: string, signal: typeof pauseSignal | typeof stopSignal) =>
+    defineRoute({
+      method: 'post',
+      path: `/maps/:name/${verb}`,
+      operationId,
+      summary,
+      tag: TAG,
+      role: 'operator',
+      params: NameParams,
+      body: z.strictObject({ reason: z.string().max(500).optional() }).optional(),
+      responses: { 202: { description: 'Signal sent', schema: SignalSentSchema }, 404: { description: 'No such map' }, 409: { description: 'The map is not running' } },
+      handler: async (c, { params, body, caller }) => {
+        const sent = await signalMap(params.name, () => client.workflow.getHandle(mapWorkflowId(params.name)).signal(signal, { ...(body?.reason ? { reason: body.reason } : {}), by: caller.name }), verb, caller.name);
+        await recordAction(store, caller, { map: params.name, message: `${verb} requested by ${caller.name}${body?.reason ? `: ${body.reason}` : ''}` });
+        return c.json(sent, 202);
+      },
+    });
+
   return [
     defineRoute({
       method: 'get',
@@ -264,22 +284,7 @@ export function mapRoutes(deps: ManagementDependencies): ApiRoute[] {
         return c.json(await startEnable(params.name, [params.name], body?.initialSync, caller.name), 202);
       },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/maps/:name/pause',
-      operationId: 'pauseMap',
-      summary: 'Pauses the map: changes keep being captured into the inbox but are not applied',
-      tag: TAG,
-      role: 'operator',
-      params: NameParams,
-      body: z.strictObject({ reason: z.string().max(500).optional() }).optional(),
-      responses: { 202: { description: 'Signal sent', schema: SignalSentSchema }, 404: { description: 'No such map' }, 409: { description: 'The map is not running' } },
-      handler: async (c, { params, body, caller }) => {
-        const sent = await signalMap(params.name, () => client.workflow.getHandle(mapWorkflowId(params.name)).signal(pauseSignal, { ...(body?.reason ? { reason: body.reason } : {}), by: caller.name }), 'pause', caller.name);
-        await recordAction(store, caller, { map: params.name, message: `pause requested by ${caller.name}${body?.reason ? `: ${body.reason}` : ''}` });
-        return c.json(sent, 202);
-      },
-    }),
+    reasonedSignalRoute('pause', 'pauseMap', 'Pauses the map: changes keep being captured into the inbox but are not applied', pauseSignal),
     defineRoute({
       method: 'post',
       path: '/maps/:name/resume',
@@ -297,22 +302,7 @@ export function mapRoutes(deps: ManagementDependencies): ApiRoute[] {
         return c.json({ ...sent, mode }, 202);
       },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/maps/:name/stop',
-      operationId: 'stopMap',
-      summary: 'Stops the map\'s workflow for good (enable starts it again)',
-      tag: TAG,
-      role: 'operator',
-      params: NameParams,
-      body: z.strictObject({ reason: z.string().max(500).optional() }).optional(),
-      responses: { 202: { description: 'Signal sent', schema: SignalSentSchema }, 404: { description: 'No such map' }, 409: { description: 'The map is not running' } },
-      handler: async (c, { params, body, caller }) => {
-        const sent = await signalMap(params.name, () => client.workflow.getHandle(mapWorkflowId(params.name)).signal(stopSignal, { ...(body?.reason ? { reason: body.reason } : {}), by: caller.name }), 'stop', caller.name);
-        await recordAction(store, caller, { map: params.name, message: `stop requested by ${caller.name}${body?.reason ? `: ${body.reason}` : ''}` });
-        return c.json(sent, 202);
-      },
-    }),
+    reasonedSignalRoute('stop', 'stopMap', "Stops the map's workflow for good (enable starts it again)", stopSignal),
     defineRoute({
       method: 'get',
       path: '/maps/:name/initial-sync',
