@@ -73,7 +73,7 @@ describe('standard catalog', () => {
   });
 
   // Keys, lookups, defaults and filters as Microsoft's standard maps define them.
-  const pairs = (m: TableMap): string[] => m.columns.map((c) => `${c.finops ?? '-'} ${c.direction} ${c.dataverse ?? '-'}${c.lookup ? ` @${c.lookup.map}` : ''}`);
+  const pairs = (m: TableMap): string[] => m.columns.map((c) => `${c.finops ?? '-'} ${c.direction} ${c.dataverse ?? '-'}${c.lookup ? ` @${[c.lookup.map].flat().join('|')}` : ''}`);
   const cases: { map: string; keys: [string[], string[]]; scope: 'company' | 'global'; includes: string[]; filters?: [string | undefined, string | undefined] }[] = [
     { map: 'legal-entities', keys: [['LegalEntityId'], ['cdm_companycode']], scope: 'global', includes: ['Name -> cdm_name'] },
     { map: 'currencies', keys: [['CurrencyCode'], ['isocurrencycode']], scope: 'global', includes: ['- -> exchangerate'], filters: ["CurrencyCode ne '999'", undefined] },
@@ -97,7 +97,7 @@ describe('standard catalog', () => {
     { map: 'vendor-groups', keys: [['VendorGroupId'], ['msdyn_vendorgroup']], scope: 'company', includes: [] },
     { map: 'vendors-v2', keys: [['VendorAccountNumber'], ['msdyn_vendoraccountnumber']], scope: 'company', includes: ['VendorGroupId <-> msdyn_vendorgroupid @vendor-groups'] },
     { map: 'released-products', keys: [['ItemNumber'], ['productnumber']], scope: 'global', includes: ['ItemNumber -> productnumber', 'InventoryUnitSymbol -> defaultuomid @units'] },
-    { map: 'sales-order-headers', keys: [['SalesOrderNumber'], ['ordernumber']], scope: 'company', includes: ['OrderingCustomerAccountNumber <-> customerid @customers-v3-accounts'] },
+    { map: 'sales-order-headers', keys: [['SalesOrderNumber'], ['ordernumber']], scope: 'company', includes: ['OrderingCustomerAccountNumber <-> customerid @customers-v3-accounts|customers-v3-contacts'] },
     { map: 'sales-order-lines', keys: [['SalesOrderNumber', 'LineNumber'], ['salesorderid', 'lineitemnumber']], scope: 'company', includes: ['SalesOrderNumber <-> salesorderid @sales-order-headers', 'ItemNumber <-> productid @released-products'] },
   ];
   for (const c of cases) {

@@ -55,6 +55,9 @@ export function checkMap(map: TableMap, file?: string): MapError[] {
       if (c.finops === undefined || c.dataverse === undefined) {
         err(at('lookup'), 'lookup-one-sided', 'a lookup pairs an F&O key value with a Dataverse lookup column', 'both "finops" and "dataverse"');
       }
+      if (Array.isArray(c.lookup.map) && c.lookup.navigationProperty !== undefined) {
+        err(at('lookup', 'navigationProperty'), 'lookup-navigation-ambiguous', 'a lookup to several maps binds through one navigation property per table, not one for all', 'no "navigationProperty"', 'the Dataverse entity schema names each table\'s navigation property (customerid_account, customerid_contact)');
+      }
     }
 
     if (c.valueMap && toFo) {

@@ -109,7 +109,7 @@ function show(v: unknown): string {
 
 function describeColumn(c: ColumnMapping): string {
   const parts = [`${c.finops ?? '(none)'} ${c.direction} ${c.dataverse ?? '(none)'}`];
-  if (c.lookup) parts.push(`lookup ${c.lookup.map}`);
+  if (c.lookup) parts.push(`lookup ${[c.lookup.map].flat().join(' or ')}`);
   if (c.valueMap) parts.push(`valueMap ${canonicalJson(c.valueMap)}`);
   if (c.default !== undefined) parts.push(`default ${show(c.default)}`);
   if (c.toDataverse) parts.push(`toDataverse ${c.toDataverse}`);

@@ -1,5 +1,5 @@
 import type { MapError } from './errors';
-import { effectiveSettings, type TableMap } from './schema';
+import { effectiveSettings, lookupMapNames, type TableMap } from './schema';
 
 export interface DependencyGraph {
   /** Map name -> names it depends on (dependsOn plus maps its lookups refer to), self excluded. */
@@ -17,13 +17,16 @@ export interface TopologicalOrder {
   errors: MapError[];
 }
 
-/** Lookups imply a dependency: the referenced rows must exist before they can be referred to. */
+/**
+ * Lookups imply a dependency: the referenced rows must exist before they can be referred to. A
+ * lookup naming several maps (polymorphic) depends on each of them.
+ */
 export function dependencyGraph(maps: readonly TableMap[]): DependencyGraph {
   const edges = new Map<string, string[]>();
   const selfReferencing: string[] = [];
   for (const map of maps) {
     const deps = new Set<string>(effectiveSettings(map).dependsOn);
-    for (const c of map.columns) if (c.lookup) deps.add(c.lookup.map);
+    for (const c of map.columns) if (c.lookup) for (const name of lookupMapNames(c.lookup)) deps.add(name);
     if (deps.delete(map.name)) selfReferencing.push(map.name);
     edges.set(map.name, [...deps].sort());
   }

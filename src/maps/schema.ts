@@ -23,21 +23,30 @@ export const DirectionSchema = z
 export const ScalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type Scalar = z.infer<typeof ScalarSchema>;
 
+const lookupMapName = z.string().regex(MAP_NAME_PATTERN, 'a kebab-case map name');
+
 export const LookupSchema = z
   .strictObject({
     map: z
-      .string()
-      .regex(MAP_NAME_PATTERN, 'a kebab-case map name')
-      .describe('The map whose records this column refers to (by their integration key).'),
+      .union([
+        lookupMapName,
+        z
+          .array(lookupMapName)
+          .min(1)
+          .refine((names) => new Set(names).size === names.length, 'each map once'),
+      ])
+      .describe(
+        'The map whose records this column refers to (by their integration key). For a polymorphic Dataverse lookup (customerid: account or contact) a list of maps, tried in order: the first whose record has the value wins, and Dataverse binds through that table\'s navigation property.',
+      ),
     key: columnName
       .optional()
       .describe(
-        "Dataverse key column of the referenced map that holds this column's F&O value. Defaults to the referenced map's single Dataverse key column.",
+        "Dataverse key column of the referenced map(s) that holds this column's F&O value. Defaults to each referenced map's single Dataverse key column.",
       ),
     navigationProperty: z
       .string()
       .optional()
-      .describe('Dataverse navigation property used with @odata.bind. Defaults to the entity schema, else the column name.'),
+      .describe('Dataverse navigation property used with @odata.bind, for a lookup to one map. Defaults to the entity schema (which also names the navigation property of each table of a polymorphic lookup), else the column name.'),
   })
   .describe('The column holds a reference to a record of another map: F&O carries that record\'s key value, Dataverse a lookup (GUID).');
 
@@ -155,4 +164,9 @@ export function effectiveSettings(map: TableMap): {
 export function mapJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(TableMapSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   return { ...schema, $id: 'https://dualwrite.dev/schemas/table-map.json', title: 'dualwrite table map' };
+}
+
+/** The maps a lookup refers to, in the order they are tried (one, or several for a polymorphic lookup). */
+export function lookupMapNames(lookup: LookupSpec): string[] {
+  return typeof lookup.map === 'string' ? [lookup.map] : [...lookup.map];
 }

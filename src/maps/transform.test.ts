@@ -147,7 +147,7 @@ describe('transformRecord: lookups and company', () => {
 
   it('an unresolved or missing lookup is a missing-lookup error; other columns still transform', () => {
     const companyOnly = { [companyIdRequest('usmf').id]: USMF };
-    const notFound: LookupResults = { ...companyOnly, ...Object.fromEntries(lookupRequests(accounts, 'finops-to-dataverse', foRow, catalog.maps).filter((r) => r.entitySet === 'msdyn_customergroups').map((r) => [r.id, null])) };
+    const notFound: LookupResults = { ...companyOnly, ...Object.fromEntries(lookupRequests(accounts, 'finops-to-dataverse', foRow, catalog.maps).filter((r) => r.kind !== 'first-of' && r.entitySet === 'msdyn_customergroups').map((r) => [r.id, null])) };
     const result = transformRecord(accounts, 'finops-to-dataverse', foRow, { lookups: notFound, catalog: catalog.maps });
     const classes = result.errors.map((e) => `${e.column}:${e.class}`).sort();
     assert.deepEqual(classes, ['msdyn_customergroupid:missing-lookup', 'transactioncurrencyid:missing-lookup']);

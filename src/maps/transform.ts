@@ -1,5 +1,5 @@
 import type { KeyValues, Row } from '../connectors/types';
-import type { EntitySetSchema } from '../schema/entity-schema';
+import { lookupTargets, type EntitySetSchema } from '../schema/entity-schema';
 import {
   DATAVERSE_COMPANY_ENTITY_SET,
   FINOPS_COMPANY_COLUMN,
@@ -7,7 +7,7 @@ import {
   lookupValueColumn,
 } from './company';
 import { compileExpression, evaluateExpression, referencedColumns } from './expressions';
-import { companyCodeRequest, companyIdRequest, planLookup, type LookupResults } from './lookups';
+import { companyCodeRequest, companyIdRequest, lookupOutcome, planLookup, type LookupResults, type ResolvedLookupColumn } from './lookups';
 import { effectiveSettings, type ColumnMapping, type MapSide, type TableMap, type TransformDirection } from './schema';
 
 export interface TransformContext {
@@ -70,10 +70,27 @@ function presentInputs(column: ColumnMapping, expression: string | undefined, so
   return source === undefined || has(source);
 }
 
-function navigationProperty(column: ColumnMapping, schema: EntitySetSchema | undefined): string {
+/**
+ * The navigation property to bind `column` to a row of `entitySet`: the map's own setting for a
+ * lookup to one map, else the schema's property for that table (a polymorphic lookup has one per
+ * table: customerid_account, customerid_contact), else the column name.
+ */
+function navigationProperty(column: ColumnMapping, schema: EntitySetSchema | undefined, entitySet: string): string {
   const name = column.dataverse as string;
-  const fromSchema = schema?.columns.find((c) => c.name === name)?.lookup?.navigationProperty;
-  return column.lookup?.navigationProperty ?? fromSchema ?? name;
+  if (column.lookup?.navigationProperty && typeof column.lookup.map === 'string') return column.lookup.navigationProperty;
+  const schemaColumn = schema?.columns.find((c) => c.name === name);
+  const target = schemaColumn ? lookupTargets(schemaColumn).find((t) => t.entitySet === entitySet) : undefined;
+  return target?.navigationProperty ?? schemaColumn?.lookup?.navigationProperty ?? name;
+}
+
+function describeMissing(plan: ResolvedLookupColumn): string {
+  return plan.candidates
+    .map(({ map, request }) =>
+      request.kind === 'find-id'
+        ? `no ${request.entitySet} with ${JSON.stringify(request.key)}${request.company ? ` in company ${request.company}` : ''} (map '${map.name}')`
+        : `no ${request.entitySet}(${request.recordId}) (map '${map.name}')`,
+    )
+    .join(', ');
 }
 
 function companyNavigationProperty(companyColumn: string, schema: EntitySetSchema | undefined): string {
@@ -115,21 +132,22 @@ export function transformRecord(
         continue;
       }
       let resolved: unknown = null;
+      let entitySet = plan.referenced?.dataverse.entitySet ?? '';
       if (plan.request) {
-        if (!Object.prototype.hasOwnProperty.call(lookups, plan.request.id)) {
+        const outcome = lookupOutcome(plan, lookups);
+        if (outcome.state === 'unresolved') {
           errors.push({ column: target, class: 'missing-lookup', message: `lookup not resolved: ${plan.request.id} (pass the results of lookupRequests in ctx.lookups)` });
           continue;
         }
-        resolved = lookups[plan.request.id];
-        if (isMissing(resolved)) {
-          const what = plan.request.kind === 'find-id' ? `${plan.request.entitySet} with ${JSON.stringify(plan.request.key)}${plan.request.company ? ` in company ${plan.request.company}` : ''}` : `${plan.request.entitySet}(${plan.request.recordId})`;
-          errors.push({ column: target, class: 'missing-lookup', message: `couldn't resolve ${target}: no ${what} (map '${plan.referenced?.name ?? '?'}')` });
+        if (outcome.state === 'missing') {
+          errors.push({ column: target, class: 'missing-lookup', message: `couldn't resolve ${target}: ${describeMissing(plan)}` });
           continue;
         }
+        resolved = outcome.value;
+        entitySet = outcome.map.dataverse.entitySet;
       }
       if (toDataverse) {
-        const entitySet = plan.referenced?.dataverse.entitySet ?? '';
-        values[`${navigationProperty(column, ctx.dataverseSchema)}@odata.bind`] = isMissing(resolved) ? null : `/${entitySet}(${String(resolved)})`;
+        values[`${navigationProperty(column, ctx.dataverseSchema, entitySet)}@odata.bind`] = isMissing(resolved) ? null : `/${entitySet}(${String(resolved)})`;
         image[lookupValueColumn(target)] = isMissing(resolved) ? null : String(resolved).toLowerCase();
       } else {
         values[target] = resolved;

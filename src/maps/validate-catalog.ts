@@ -1,4 +1,4 @@
-import type { ColumnSchema, EntitySetSchema } from '../schema/entity-schema';
+import { lookupTargets, type ColumnSchema, type EntitySetSchema } from '../schema/entity-schema';
 import { FINOPS_COMPANY_COLUMN, lookupValueColumn } from './company';
 import { checkMap } from './check-map';
 import { didYouMean, jsonPath, type MapError } from './errors';
@@ -6,7 +6,7 @@ import { compileExpression, referencedColumns } from './expressions';
 import { filterColumns, parseFilter } from './odata-filter';
 import { topologicalOrder } from './graph';
 import { lookupTargetKey } from './lookups';
-import { effectiveSettings, type MapSide, type TableMap } from './schema';
+import { effectiveSettings, lookupMapNames, type MapSide, type TableMap } from './schema';
 
 export interface ValidateOptions {
   /** File of each map, by name, to label errors. */
@@ -119,25 +119,32 @@ function validateAgainstSchemas(map: TableMap, byName: ReadonlyMap<string, Table
     }
 
     if (c.lookup) {
-      const referenced = byName.get(c.lookup.map);
-      if (!referenced) {
-        err(at('lookup', 'map'), 'unknown-lookup-map', `lookup to map '${c.lookup.map}', which is not in the catalog`, 'the name of a map in the catalog', didYouMean(c.lookup.map, byName.keys()));
-        return;
-      }
+      // A polymorphic lookup names several maps: each is checked, and errors point at its entry.
+      const names = lookupMapNames(c.lookup);
+      const mapPath = (j: number): PropertyKey[] => (typeof c.lookup?.map === 'string' ? at('lookup', 'map') : at('lookup', 'map', j));
+      const referencedMaps = names.map((name) => byName.get(name));
+      names.forEach((name, j) => {
+        if (!referencedMaps[j]) err(mapPath(j), 'unknown-lookup-map', `lookup to map '${name}', which is not in the catalog`, 'the name of a map in the catalog', didYouMean(name, byName.keys()));
+      });
+      if (referencedMaps.some((m) => m === undefined)) return;
       if (dvCol && dvCol.type !== 'lookup') err(at('dataverse'), 'not-a-lookup', `Dataverse column ${dvCol.name} is ${dvCol.type}, not a lookup`, 'a lookup column', 'remove "lookup" to copy the value as it is');
-      if (dvCol?.lookup && dvCol.lookup.entitySet !== referenced.dataverse.entitySet) {
-        err(at('lookup', 'map'), 'lookup-target-mismatch', `Dataverse column ${dvCol.name} points to ${dvCol.lookup.entitySet}, map '${referenced.name}' syncs ${referenced.dataverse.entitySet}`, `a map of ${dvCol.lookup.entitySet}`);
-      }
-      const key = lookupTargetKey(c, referenced);
-      if (!key) err(at('lookup', 'key'), 'lookup-key-ambiguous', `map '${referenced.name}' has a composite Dataverse key`, 'lookup.key naming the key column that holds this value');
-      else if (!referenced.dataverse.key.includes(key)) err(at('lookup', 'key'), 'lookup-key-unknown', `'${key}' is not a key column of map '${referenced.name}'`, `one of ${referenced.dataverse.key.join(', ')}`);
-      if (referenced.scope === 'company' && map.scope !== 'company') {
-        err(at('lookup', 'map'), 'lookup-scope', `global map '${map.name}' refers to company-specific map '${referenced.name}'`, 'a lookup from a company-specific map, which knows the company');
-      }
+      const targets = dvCol ? lookupTargets(dvCol).map((t) => t.entitySet) : [];
+      referencedMaps.forEach((referenced, j) => {
+        if (!referenced) return;
+        if (dvCol?.lookup && !targets.includes(referenced.dataverse.entitySet)) {
+          err(mapPath(j), 'lookup-target-mismatch', `Dataverse column ${dvCol.name} points to ${targets.join(' or ')}, map '${referenced.name}' syncs ${referenced.dataverse.entitySet}`, `a map of ${targets.join(' or ')}`);
+        }
+        const key = lookupTargetKey(c, referenced);
+        if (!key) err(at('lookup', 'key'), 'lookup-key-ambiguous', `map '${referenced.name}' has a composite Dataverse key`, 'lookup.key naming the key column that holds this value');
+        else if (!referenced.dataverse.key.includes(key)) err(at('lookup', 'key'), 'lookup-key-unknown', `'${key}' is not a key column of map '${referenced.name}'`, `one of ${referenced.dataverse.key.join(', ')}`);
+        if (referenced.scope === 'company' && map.scope !== 'company') {
+          err(mapPath(j), 'lookup-scope', `global map '${map.name}' refers to company-specific map '${referenced.name}'`, 'a lookup from a company-specific map, which knows the company');
+        }
+      });
       return;
     }
     if (dvCol?.type === 'lookup') {
-      err(at('lookup'), 'lookup-missing', `Dataverse column ${dvCol.name} is a lookup but the mapping has no "lookup"`, `"lookup": { "map": "<map of ${dvCol.lookup?.entitySet ?? 'the referenced entity set'}>" }`);
+      err(at('lookup'), 'lookup-missing', `Dataverse column ${dvCol.name} is a lookup but the mapping has no "lookup"`, `"lookup": { "map": "<map of ${lookupTargets(dvCol).map((t) => t.entitySet).join(' or ') || 'the referenced entity set'}>" }`);
     }
 
     // Keys are exempt from the length check: truncating a key would merge distinct records, while

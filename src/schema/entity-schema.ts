@@ -30,11 +30,21 @@ export interface ColumnSchema {
   enumSymbols?: string[];
   /** Allowed integer values of a Dataverse option set, with their labels. */
   options?: { value: number; label: string }[];
-  /** Dataverse lookups: the entity set it points to and the navigation property used with @odata.bind. */
-  lookup?: { entitySet: string; navigationProperty: string };
+  /**
+   * Dataverse lookups: the entity set it points to and the navigation property used with
+   * @odata.bind. A polymorphic lookup (customer, regarding) lists every target in `targets`, in
+   * the service's order, the first being `entitySet`/`navigationProperty`; see lookupTargets.
+   */
+  lookup?: LookupTarget & { targets?: LookupTarget[] };
   /** Set by the system (e.g. modifiedon, versionnumber); never written by clients. */
   readOnly?: boolean;
   description?: string;
+}
+
+/** One table a Dataverse lookup may point to, with its single-valued navigation property. */
+export interface LookupTarget {
+  entitySet: string;
+  navigationProperty: string;
 }
 
 export interface KeySchema {
@@ -64,4 +74,11 @@ export interface EntitySetSchema {
 
 export function findColumn(schema: EntitySetSchema, name: string): ColumnSchema | undefined {
   return schema.columns.find((c) => c.name === name);
+}
+
+/** Every table a lookup column may point to (one for a simple lookup, several for a polymorphic one). */
+export function lookupTargets(column: ColumnSchema): LookupTarget[] {
+  const lookup = column.lookup;
+  if (!lookup) return [];
+  return lookup.targets?.length ? lookup.targets : [{ entitySet: lookup.entitySet, navigationProperty: lookup.navigationProperty }];
 }

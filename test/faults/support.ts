@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { after } from 'node:test';
 import type { Connector, Row } from '../../src/connectors/types';
-import { effectiveSettings, integrationKey, lookupValueColumn, type TableMap } from '../../src/maps';
+import { effectiveSettings, integrationKey, lookupMapNames, lookupValueColumn, type TableMap } from '../../src/maps';
 import { DATAVERSE_COMPANY_CODE_COLUMN, DATAVERSE_COMPANY_ENTITY_SET, DATAVERSE_COMPANY_ID_COLUMN } from '../../src/maps/company';
 import { dataverseEntitySet } from '../../src/sandbox/dataverse/entities';
 import type { SyncWorld } from '../harness/sync-world';
@@ -42,10 +42,11 @@ export interface SideProjection {
 /**
  * Projects both sides of a map onto F&O terms (integration key -> mapped column values): a
  * Dataverse lookup GUID is replaced by the key of the row it points to, so equal projections
- * mean equal records under the map. Value maps are not translated (the maps these scenarios use
- * have none on their compared columns).
+ * mean equal records under the map. A column with a value map is compared in Dataverse terms
+ * instead (the F&O value translated by the map), as several F&O symbols may share one Dataverse
+ * value. Keys in `ignore` are left out on both sides (rows the scenario does not cover).
  */
-export async function projectSides(world: SyncWorld, mapName: string): Promise<{ finops: SideProjection; dataverse: SideProjection }> {
+export async function projectSides(world: SyncWorld, mapName: string, ignore: ReadonlySet<string> = new Set()): Promise<{ finops: SideProjection; dataverse: SideProjection }> {
   const map = await mapByName(world, mapName);
   const both = map.columns.filter((c) => c.finops !== undefined && c.dataverse !== undefined);
   const companies = await readAll(world.connectors.dataverse, DATAVERSE_COMPANY_ENTITY_SET);
@@ -56,8 +57,12 @@ export async function projectSides(world: SyncWorld, mapName: string): Promise<{
   for (const company of map.scope === 'company' ? world.companies : [undefined]) {
     for (const row of await readAll(world.connectors.finops, map.finops.entitySet, company, map.finops.filter)) {
       const key = integrationKey(map, 'finops', row).key;
+      if (ignore.has(key)) continue;
       const projected: Record<string, unknown> = {};
-      for (const c of both) projected[c.finops!] = normalise(row[c.finops!]);
+      for (const c of both) {
+        const value = row[c.finops!];
+        projected[c.finops!] = normalise(c.valueMap && typeof value === 'string' && value in c.valueMap ? c.valueMap[value] : value);
+      }
       if (finops.rows.has(key)) finops.duplicates.push(key);
       finops.rows.set(key, projected);
     }
@@ -67,12 +72,15 @@ export async function projectSides(world: SyncWorld, mapName: string): Promise<{
   const lookupTargets = new Map<string, Map<string, unknown>>();
   for (const c of both) {
     if (!c.lookup) continue;
-    const target = await mapByName(world, c.lookup.map);
-    const keyColumn = target.dataverse.key[target.dataverse.key.length - 1]!;
-    const idColumn = dataverseEntitySet(target.dataverse.entitySet)?.primaryKey[0];
-    if (!idColumn) throw new Error(`no Dataverse schema for ${target.dataverse.entitySet}`);
+    // A polymorphic lookup names several maps; GUIDs are unique across their tables.
     const byId = new Map<string, unknown>();
-    for (const r of await readAll(world.connectors.dataverse, target.dataverse.entitySet)) byId.set(String(r[idColumn]).toLowerCase(), r[keyColumn]);
+    for (const name of lookupMapNames(c.lookup)) {
+      const target = await mapByName(world, name);
+      const keyColumn = target.dataverse.key[target.dataverse.key.length - 1]!;
+      const idColumn = dataverseEntitySet(target.dataverse.entitySet)?.primaryKey[0];
+      if (!idColumn) throw new Error(`no Dataverse schema for ${target.dataverse.entitySet}`);
+      for (const r of await readAll(world.connectors.dataverse, target.dataverse.entitySet)) byId.set(String(r[idColumn]).toLowerCase(), r[keyColumn]);
+    }
     lookupTargets.set(c.dataverse!, byId);
   }
 
@@ -85,6 +93,7 @@ export async function projectSides(world: SyncWorld, mapName: string): Promise<{
       if (!companyCode || !wanted.has(companyCode.toLowerCase())) continue;
     }
     const key = integrationKey(map, 'dataverse', row, companyCode ? { companyCode } : {}).key;
+    if (ignore.has(key)) continue;
     const projected: Record<string, unknown> = {};
     for (const c of both) {
       if (c.lookup) {
@@ -104,6 +113,20 @@ async function mapByName(world: SyncWorld, name: string): Promise<TableMap> {
   return map;
 }
 
+/** Row count and content checksum of one side under the map: equal summaries, equal sides. */
+export interface SideSummary {
+  rows: number;
+  /** sha256 (first 16 hex digits) of every key and its projected columns, in key order. */
+  checksum: string;
+}
+
+/** Independent of read order; a duplicate key counts as a row of its own, so it changes the count. */
+export function summarise(side: SideProjection): SideSummary {
+  const hash = createHash('sha256');
+  for (const key of [...side.rows.keys()].sort()) hash.update(`${key}\u0000${JSON.stringify(side.rows.get(key))}\n`);
+  return { rows: side.rows.size + side.duplicates.length, checksum: hash.digest('hex').slice(0, 16) };
+}
+
 /** What differs between the two sides of a map; empty lists mean the sides are equal under it. */
 export interface SideDifferences {
   onlyInFinops: string[];
@@ -111,11 +134,14 @@ export interface SideDifferences {
   different: { key: string; finops: unknown; dataverse: unknown }[];
   duplicates: string[];
   rows: number;
+  /** Row count and content checksum per side, for the scenario's figures. */
+  summaries: { finops: SideSummary; dataverse: SideSummary };
 }
 
-export async function differences(world: SyncWorld, mapName: string): Promise<SideDifferences> {
-  const { finops, dataverse } = await projectSides(world, mapName);
-  const out: SideDifferences = { onlyInFinops: [], onlyInDataverse: [], different: [], duplicates: [...finops.duplicates, ...dataverse.duplicates], rows: finops.rows.size };
+export async function differences(world: SyncWorld, mapName: string, options: { ignore?: ReadonlySet<string> } = {}): Promise<SideDifferences> {
+  const { finops, dataverse } = await projectSides(world, mapName, options.ignore);
+  const summaries = { finops: summarise(finops), dataverse: summarise(dataverse) };
+  const out: SideDifferences = { onlyInFinops: [], onlyInDataverse: [], different: [], duplicates: [...finops.duplicates, ...dataverse.duplicates], rows: finops.rows.size, summaries };
   for (const [key, row] of finops.rows) {
     const other = dataverse.rows.get(key);
     if (!other) out.onlyInFinops.push(key);
@@ -126,12 +152,36 @@ export async function differences(world: SyncWorld, mapName: string): Promise<Si
 }
 
 export function isEqual(d: SideDifferences): boolean {
-  return d.onlyInFinops.length === 0 && d.onlyInDataverse.length === 0 && d.different.length === 0 && d.duplicates.length === 0;
+  const { finops, dataverse } = d.summaries;
+  const listsEmpty = d.onlyInFinops.length === 0 && d.onlyInDataverse.length === 0 && d.different.length === 0 && d.duplicates.length === 0;
+  return listsEmpty && finops.rows === dataverse.rows && finops.checksum === dataverse.checksum;
+}
+
+/** The figures every scenario ends with: rows and checksum per side. */
+export function describeSummaries(d: SideDifferences): string {
+  const { finops, dataverse } = d.summaries;
+  return `F&O ${finops.rows} rows #${finops.checksum}, Dataverse ${dataverse.rows} rows #${dataverse.checksum}`;
 }
 
 /** A short, readable account of differences for assertion messages. */
 export function describeDifferences(d: SideDifferences): string {
-  return JSON.stringify({ rows: d.rows, onlyInFinops: d.onlyInFinops.slice(0, 5), onlyInDataverse: d.onlyInDataverse.slice(0, 5), different: d.different.slice(0, 3), duplicates: d.duplicates.slice(0, 5), counts: [d.onlyInFinops.length, d.onlyInDataverse.length, d.different.length, d.duplicates.length] });
+  return JSON.stringify({ rows: d.rows, onlyInFinops: d.onlyInFinops.slice(0, 5), onlyInDataverse: d.onlyInDataverse.slice(0, 5), different: d.different.slice(0, 3), duplicates: d.duplicates.slice(0, 5), summaries: d.summaries, counts: [d.onlyInFinops.length, d.onlyInDataverse.length, d.different.length, d.duplicates.length] });
+}
+
+/**
+ * Where changes stand when a scenario does not converge: the map's inbox by status and each
+ * sandbox's deliveries (webhooks, data events) by state, so a change never captured (a delivery
+ * given up) can be told from one captured but not applied.
+ */
+export async function captureReport(world: SyncWorld, map: string): Promise<string> {
+  const inbox: Record<string, number> = {};
+  for (const status of ['pending', 'done', 'parked', 'discarded'] as const) inbox[status] = await world.store.inbox.count({ map, status });
+  const deliveries = (system: 'finops' | 'dataverse') => {
+    const byState: Record<string, number> = {};
+    for (const d of world[system].delivery.log()) byState[d.state] = (byState[d.state] ?? 0) + 1;
+    return byState;
+  };
+  return JSON.stringify({ inbox, deliveries: { finops: deliveries('finops'), dataverse: deliveries('dataverse') } });
 }
 
 /** One request a sandbox received, and when its response finished. */
@@ -178,6 +228,54 @@ export function recordRequests(port: number): { requests: RecordedRequest[]; sto
   return { requests, stop };
 }
 
+/** One request this process sent, and when its answer was read to the end. */
+export interface SentRequest {
+  method: string;
+  path: string;
+  sentAt: number;
+  answeredAt?: number;
+  status?: number;
+}
+
+/**
+ * Records every request this process sends to one local port (the client side of
+ * recordRequests, from Node's http.client.* diagnostics channels). `sentAt` is when the request
+ * was created, so a request waiting in an agent's queue counts as sent; `answeredAt` is when its
+ * response body ended, the earliest moment a client can act on the answer.
+ */
+export function recordClientRequests(port: number): { requests: SentRequest[]; stop(): void } {
+  const requests: SentRequest[] = [];
+  const open = new WeakMap<ClientRequest, SentRequest>();
+  const onStart = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    const host = String(request.getHeader('host') ?? '');
+    if (!host.endsWith(`:${port}`)) return;
+    const entry: SentRequest = { method: request.method, path: request.path, sentAt: Date.now() };
+    requests.push(entry);
+    open.set(request, entry);
+  };
+  const onResponse = (message: unknown) => {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+    const entry = open.get(request);
+    if (!entry) return;
+    entry.status = response.statusCode;
+    response.once('end', () => {
+      entry.answeredAt = Date.now();
+    });
+  };
+  subscribe('http.client.request.start', onStart);
+  subscribe('http.client.response.finish', onResponse);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    unsubscribe('http.client.request.start', onStart);
+    unsubscribe('http.client.response.finish', onResponse);
+  };
+  after(stop);
+  return { requests, stop };
+}
+
 /** A small seeded generator (mulberry32): the same seed gives the same scenario. */
 export function seededRandom(seed: number): { next(): number; int(n: number): number; pick<T>(items: readonly T[]): T } {
   let a = seed >>> 0;
@@ -198,44 +296,59 @@ export interface SteadyEdits {
   /** Successful writes so far. */
   readonly written: number;
   readonly failed: number;
-  /** Stops and resolves with the number of successful writes. */
+  /** Edits sent so far (successful, failed or still in flight). */
+  readonly offered: number;
+  /** Stops, waits for the requests in flight, and resolves with the number of successful writes. */
   stop(): Promise<number>;
+  /** After stop(): how long edits were offered, and the rates offered and achieved over that time. */
+  readonly figures: { seconds: number; offeredPerSecond: number; writtenPerSecond: number; maxInFlight: number };
 }
 
 /**
- * Writes `perSecond` F&O customer-group changes per second (in ten slices a second) to the ids
- * `<prefix>000..`, cycling through `ids` of them. A slice that falls behind is not made up: the
- * rate is a ceiling, and `written` says what was really done.
+ * Writes `perSecond` F&O customer-group changes per second to the ids `<prefix>000..`, cycling
+ * through `ids` of them. Open loop, like people who do not wait for each other: every 100 ms it
+ * sends what the schedule owes since the start (in one $batch) without waiting for the batches
+ * still in flight (up to `maxInFlight`), so a slow answer does not lower the rate offered.
+ * `written` says what really succeeded.
  */
-export function steadyEdits(world: SyncWorld, options: { perSecond: number; prefix: string; ids?: number; company?: string }): SteadyEdits {
+export function steadyEdits(world: SyncWorld, options: { perSecond: number; prefix: string; ids?: number; company?: string; maxInFlight?: number }): SteadyEdits {
   const ids = options.ids ?? 200;
-  const perSlice = Math.max(1, Math.round(options.perSecond / 10));
   const company = options.company ?? 'usmf';
-  let stopped = false;
+  const maxInFlight = options.maxInFlight ?? 32;
+  const startedAt = Date.now();
+  let stoppedAt: number | undefined;
   let n = 0;
-  const state = { written: 0, failed: 0 };
-  const loop = (async () => {
-    while (!stopped) {
-      const sliceStart = Date.now();
-      const ops = Array.from({ length: perSlice }, () => {
-        const i = n++;
-        const id = `${options.prefix}${String(i % ids).padStart(3, '0')}`;
-        return { id: String(i), kind: 'upsert' as const, key: { dataAreaId: company, CustomerGroupId: id }, values: { Description: `edit ${i}` } };
-      });
-      try {
-        const results = await world.users.finops.writeBatch('CustomerGroups', ops);
+  const state = { written: 0, failed: 0, maxInFlight: 0 };
+  const inFlight = new Set<Promise<void>>();
+  const send = (count: number) => {
+    const ops = Array.from({ length: count }, () => {
+      const i = n++;
+      const id = `${options.prefix}${String(i % ids).padStart(3, '0')}`;
+      return { id: String(i), kind: 'upsert' as const, key: { dataAreaId: company, CustomerGroupId: id }, values: { Description: `edit ${i}` } };
+    });
+    const request: Promise<void> = world.users.finops
+      .writeBatch('CustomerGroups', ops)
+      .then((results) => {
         for (const r of results) {
           if (r.ok) state.written++;
           else state.failed++;
         }
-      } catch {
+      })
+      .catch(() => {
         state.failed += ops.length;
-      }
-      const wait = 100 - (Date.now() - sliceStart);
-      // Pacing of a load generator, not a wait for a condition.
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-  })();
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+    state.maxInFlight = Math.max(state.maxInFlight, inFlight.size);
+  };
+  // Pacing of a load generator, not a wait for a condition.
+  const timer = setInterval(() => {
+    const owed = Math.floor(((Date.now() - startedAt) * options.perSecond) / 1000) - n;
+    // At most 100 edits a batch: a generator that fell behind catches up in ordinary batches.
+    if (owed > 0 && inFlight.size < maxInFlight) send(Math.min(owed, 100));
+  }, 100);
+  // A scenario that fails before stop() must not leave the generator running (and the file hanging).
+  after(() => clearInterval(timer));
   return {
     get written() {
       return state.written;
@@ -243,10 +356,20 @@ export function steadyEdits(world: SyncWorld, options: { perSecond: number; pref
     get failed() {
       return state.failed;
     },
+    get offered() {
+      return n;
+    },
     async stop() {
-      stopped = true;
-      await loop;
+      if (stoppedAt === undefined) {
+        clearInterval(timer);
+        stoppedAt = Date.now();
+      }
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
       return state.written;
+    },
+    get figures() {
+      const seconds = ((stoppedAt ?? Date.now()) - startedAt) / 1000;
+      return { seconds, offeredPerSecond: n / seconds, writtenPerSecond: state.written / seconds, maxInFlight: state.maxInFlight };
     },
   };
 }
@@ -273,7 +396,7 @@ export function catalogOf(names: string[], changes: Record<string, (map: Record<
     const entry = byName.get(name);
     if (!entry) throw new Error(`catalogOf: no map named ${name} in ${source}`);
     wanted.add(name);
-    const needs = [...((entry.map.dependsOn as string[] | undefined) ?? []), ...((entry.map.columns as { lookup?: { map: string } }[]).flatMap((c) => (c.lookup ? [c.lookup.map] : [])))];
+    const needs = [...((entry.map.dependsOn as string[] | undefined) ?? []), ...((entry.map.columns as { lookup?: { map: string | string[] } }[]).flatMap((c) => (c.lookup ? [c.lookup.map].flat() : [])))];
     needs.forEach(visit);
   };
   names.forEach(visit);

@@ -1,5 +1,5 @@
 import type { Connector, KeyValues, Row } from '../../../src/connectors/types';
-import { companyIdRequest, type LookupRequest, type LookupResults } from '../../../src/maps/lookups';
+import { companyIdRequest, type FirstOfRequest, type LookupRequest, type LookupResults, type SingleLookupRequest } from '../../../src/maps/lookups';
 import { lookupValueColumn } from '../../../src/maps/company';
 import type { EntitySetSchema } from '../../../src/schema/entity-schema';
 
@@ -9,6 +9,9 @@ const MAX_CACHE = 200_000;
  * Resolves the lookups a batch of rows needs with as few requests as possible: requests are
  * grouped per entity set and read with one `readByKeys` each. Found values are cached (ids of
  * reference rows rarely change); "not found" is not, so a row synced a moment later is seen.
+ * A `first-of` request (a polymorphic lookup) is tried candidate by candidate, in rounds: all
+ * first candidates of the batch together, then the second ones of those not found, and so on,
+ * so each round still reads each entity set once.
  */
 export class LookupResolver {
   private readonly cache = new Map<string, string | number | boolean>();
@@ -20,7 +23,27 @@ export class LookupResolver {
 
   async resolve(requests: readonly LookupRequest[]): Promise<LookupResults> {
     const results: Record<string, string | number | boolean | null> = {};
-    const pending = requests.filter((r) => {
+    const single = requests.filter((r): r is SingleLookupRequest => r.kind !== 'first-of');
+    let firstOfs = requests.filter((r): r is FirstOfRequest => r.kind === 'first-of');
+    await this.resolveSingle([...single, ...firstOfs.map((r) => r.candidates[0]!)], results);
+    for (let round = 1; firstOfs.length > 0; round++) {
+      const open: FirstOfRequest[] = [];
+      for (const r of firstOfs) {
+        const found = r.candidates.slice(0, round).map((c) => results[c.id]).find((v) => v !== null && v !== undefined);
+        if (found !== undefined) results[r.id] = found;
+        else if (round < r.candidates.length) open.push(r);
+        else results[r.id] = null;
+      }
+      firstOfs = open;
+      if (open.length > 0) await this.resolveSingle(open.map((r) => r.candidates[round]!), results);
+    }
+    return results;
+  }
+
+  private async resolveSingle(requests: readonly SingleLookupRequest[], results: Record<string, string | number | boolean | null>): Promise<void> {
+    const unique = [...new Map(requests.map((r) => [r.id, r])).values()];
+    const pending = unique.filter((r) => {
+      if (Object.prototype.hasOwnProperty.call(results, r.id)) return false;
       const hit = this.cache.get(r.id);
       if (hit !== undefined) results[r.id] = hit;
       return hit === undefined;
@@ -29,15 +52,14 @@ export class LookupResolver {
     const companies = pending.filter((r) => r.kind === 'find-id' && r.entitySet === 'cdm_companies');
     await this.resolveGroup(companies, results);
     await this.resolveGroup(pending.filter((r) => !companies.includes(r)), results);
-    return results;
   }
 
-  private async resolveGroup(requests: readonly LookupRequest[], results: Record<string, string | number | boolean | null>): Promise<void> {
-    const bySet = new Map<string, LookupRequest[]>();
+  private async resolveGroup(requests: readonly SingleLookupRequest[], results: Record<string, string | number | boolean | null>): Promise<void> {
+    const bySet = new Map<string, SingleLookupRequest[]>();
     for (const r of requests) bySet.set(r.entitySet, [...(bySet.get(r.entitySet) ?? []), r]);
     for (const [entitySet, group] of bySet) {
       const pk = this.primaryKey(entitySet);
-      const wanted: { request: LookupRequest; key: KeyValues }[] = [];
+      const wanted: { request: SingleLookupRequest; key: KeyValues }[] = [];
       for (const r of group) {
         if (r.kind === 'read-column') {
           wanted.push({ request: r, key: { [pk]: r.recordId } });

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCsdl } from './csdl';
+import { DATAVERSE_ENTITY_SETS } from '../../sandbox/dataverse/entities';
+import { metadataXml } from '../../sandbox/dataverse/metadata';
 
 describe('CSDL reader', () => {
   it('rejects documents that are not $metadata', () => {
@@ -36,5 +38,24 @@ describe('CSDL reader', () => {
         { name: 'Factor', type: 'decimal' },
       ],
     });
+  });
+
+  it('reads a polymorphic lookup as one column with a target per navigation property', () => {
+    const sets = parseCsdl(metadataXml(DATAVERSE_ENTITY_SETS), { system: 'dataverse', companyColumn: 'msdyn_company' });
+    const customer = sets.find((s) => s.entitySet === 'salesorders')?.columns.find((c) => c.name === 'customerid');
+    assert.deepEqual(customer, {
+      name: 'customerid',
+      type: 'lookup',
+      lookup: {
+        entitySet: 'accounts',
+        navigationProperty: 'customerid_account',
+        targets: [
+          { entitySet: 'accounts', navigationProperty: 'customerid_account' },
+          { entitySet: 'contacts', navigationProperty: 'customerid_contact' },
+        ],
+      },
+    });
+    const currency = sets.find((s) => s.entitySet === 'salesorders')?.columns.find((c) => c.name === 'transactioncurrencyid');
+    assert.deepEqual(currency?.lookup, { entitySet: 'transactioncurrencies', navigationProperty: 'transactioncurrencyid' });
   });
 });

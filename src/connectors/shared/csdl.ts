@@ -1,4 +1,4 @@
-import type { ColumnSchema, ColumnType, EntitySetSchema, KeySchema, SystemName } from '../../schema/entity-schema';
+import type { ColumnSchema, ColumnType, EntitySetSchema, KeySchema, LookupTarget, SystemName } from '../../schema/entity-schema';
 
 /**
  * Reads entity set schemas out of an OData CSDL ($metadata) document. A small, forgiving reader
@@ -71,13 +71,15 @@ export function parseCsdl(xml: string, options: CsdlOptions): EntitySetSchema[] 
     if (!type) throw new Error(`$metadata: entity set ${entitySet} refers to entity type ${typeName}, which is not declared`);
     const keyBlock = elements(type.body, 'Key')[0]?.body ?? '';
     const primaryKey = elements(keyBlock, 'PropertyRef').map((r) => r.attrs.Name ?? '');
-    // Lookups: `_x_value` GUID properties tied to a navigation property by a referential constraint.
-    const lookups = new Map<string, { navigationProperty: string; entitySet: string }>();
+    // Lookups: `_x_value` GUID properties tied to navigation properties by referential
+    // constraints; a polymorphic lookup (customerid) has one navigation property per target table.
+    const lookups = new Map<string, LookupTarget[]>();
     for (const nav of elements(type.body, 'NavigationProperty')) {
       const constraint = elements(nav.body, 'ReferentialConstraint')[0];
       const property = constraint?.attrs.Property;
       if (!property) continue;
-      lookups.set(property, { navigationProperty: nav.attrs.Name ?? '', entitySet: setsByType.get(localName(nav.attrs.Type ?? '')) ?? '' });
+      const target = { navigationProperty: nav.attrs.Name ?? '', entitySet: setsByType.get(localName(nav.attrs.Type ?? '')) ?? '' };
+      lookups.set(property, [...(lookups.get(property) ?? []), target]);
     }
     const columns: ColumnSchema[] = elements(type.body, 'Property').map((p) => column(p.attrs, enums, lookups, options.system));
     const schema: EntitySetSchema = { system: options.system, entitySet, entityType: typeName, primaryKey, companySpecific: false, columns };
@@ -94,10 +96,11 @@ export function parseCsdl(xml: string, options: CsdlOptions): EntitySetSchema[] 
   });
 }
 
-function column(attrs: Record<string, string>, enums: Map<string, string[]>, lookups: Map<string, { navigationProperty: string; entitySet: string }>, system: SystemName): ColumnSchema {
+function column(attrs: Record<string, string>, enums: Map<string, string[]>, lookups: Map<string, LookupTarget[]>, system: SystemName): ColumnSchema {
   const name = attrs.Name ?? '';
   const edm = attrs.Type ?? 'Edm.String';
-  const lookup = lookups.get(name);
+  const targets = lookups.get(name) ?? [];
+  const lookup: ColumnSchema['lookup'] = targets[0] && (targets.length > 1 ? { ...targets[0], targets } : targets[0]);
   const lookupName = /^_(.+)_value$/.exec(name)?.[1];
   if (system === 'dataverse' && lookupName && edm === 'Edm.Guid') {
     const c: ColumnSchema = { name: lookupName, type: 'lookup' };

@@ -21,7 +21,8 @@ export function catalogEdges(maps: readonly TableMap[]): GraphEdge[] {
   for (const map of maps) {
     for (const dep of map.dependsOn ?? []) edges.push({ from: map.name, to: dep, kind: 'dependsOn' });
     for (const c of map.columns) {
-      if (c.lookup) edges.push({ from: map.name, to: c.lookup.map, kind: 'lookup', ...(c.finops ?? c.dataverse ? { column: c.finops ?? c.dataverse } : {}) });
+      // A polymorphic lookup (customerid: accounts or contacts) names several maps: an edge to each.
+      for (const to of c.lookup ? [c.lookup.map].flat() : []) edges.push({ from: map.name, to, kind: 'lookup', ...(c.finops ?? c.dataverse ? { column: c.finops ?? c.dataverse } : {}) });
     }
   }
   return edges;

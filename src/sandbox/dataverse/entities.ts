@@ -23,6 +23,18 @@ const lookup = (name: string, entitySet: string, navigationProperty = name, extr
   lookup: { entitySet, navigationProperty },
   ...extra,
 });
+/** A polymorphic lookup (customer, regarding): one `_x_value`, a navigation property per target table. */
+const polymorphicLookup = (name: string, targets: [entitySet: string, navigationProperty: string][], extra: Partial<ColumnSchema> = {}): ColumnSchema => ({
+  name,
+  type: 'lookup',
+  lookup: { entitySet: targets[0]![0], navigationProperty: targets[0]![1], targets: targets.map(([entitySet, navigationProperty]) => ({ entitySet, navigationProperty })) },
+  ...extra,
+});
+const customer = (name: string, description: string): ColumnSchema =>
+  polymorphicLookup(name, [
+    ['accounts', `${name}_account`],
+    ['contacts', `${name}_contact`],
+  ], { description });
 const options = (name: string, values: [number, string][], extra: Partial<ColumnSchema> = {}): ColumnSchema => ({
   name,
   type: 'optionset',
@@ -203,7 +215,7 @@ export const DATAVERSE_ENTITY_SETS: EntitySetSchema[] = [
       ...address(1),
       bool('msdyn_sellable'),
       bool('msdyn_contactforvendor'),
-      lookup('parentcustomerid', 'accounts', 'parentcustomerid_account', { description: 'Customer lookup (account side of the polymorphic lookup)' }),
+      customer('parentcustomerid', 'Company or person the contact belongs to (polymorphic: account or contact)'),
       lookup('msdyn_vendor', 'msdyn_vendors', 'msdyn_vendor', { description: 'sandbox choice: the vendor a vendor contact works for' }),
       lookup('transactioncurrencyid', 'transactioncurrencies'),
       company,
@@ -317,7 +329,7 @@ export const DATAVERSE_ENTITY_SETS: EntitySetSchema[] = [
       money('totallineitemamount'),
       money('totaldiscountamount'),
       money('totaltax'),
-      lookup('customerid', 'accounts', 'customerid_account', { description: 'Customer lookup (account side)' }),
+      customer('customerid', 'Customer (polymorphic: account or contact)'),
       lookup('transactioncurrencyid', 'transactioncurrencies'),
       company,
     ],
@@ -357,7 +369,7 @@ export const DATAVERSE_ENTITY_SETS: EntitySetSchema[] = [
       str('name', 300, { required: true }),
       { name: 'requestdeliveryby', type: 'date' },
       money('totalamount'),
-      lookup('customerid', 'accounts', 'customerid_account', { description: 'Customer lookup (account side)' }),
+      customer('customerid', 'Customer (polymorphic: account or contact)'),
       lookup('transactioncurrencyid', 'transactioncurrencies'),
       company,
     ],
@@ -397,7 +409,7 @@ export const DATAVERSE_ENTITY_SETS: EntitySetSchema[] = [
       money('totaldiscountamount'),
       money('totaltax'),
       money('totalamount'),
-      lookup('customerid', 'accounts', 'customerid_account', { description: 'Customer lookup (account side)' }),
+      customer('customerid', 'Customer (polymorphic: account or contact)'),
       lookup('salesorderid', 'salesorders'),
       lookup('transactioncurrencyid', 'transactioncurrencies'),
       company,
@@ -464,7 +476,7 @@ export const DATAVERSE_ENTITY_SETS: EntitySetSchema[] = [
       company,
     ],
   }),
-  // Notes and attachments. objectid is polymorphic in Dataverse; the sandbox declares its account side.
+  // Notes and attachments. objectid is polymorphic in Dataverse; the sandbox declares its account and contact targets.
   table({
     entitySet: 'annotations',
     entityType: 'annotation',
@@ -474,7 +486,7 @@ export const DATAVERSE_ENTITY_SETS: EntitySetSchema[] = [
     companyColumn: 'msdyn_company',
     columns: [
       ...system('annotationid'),
-      lookup('objectid', 'accounts', 'objectid_account', { description: 'Regarding (account side of the polymorphic lookup)' }),
+      customer('objectid', 'Regarding (polymorphic; the sandbox declares its account and contact targets)'),
       str('objecttypecode', 64, { description: 'Logical name of the regarding table, e.g. account' }),
       str('msdyn_attachmentid', 40, { description: 'sandbox choice: F&O attachment id (integration key)' }),
       str('subject', 500),

@@ -1,9 +1,10 @@
 /**
  * The service document and CSDL `$metadata` of the Dataverse sandbox: entity types with their
  * keys, alternate keys (the OData.Community.Keys.V1.AlternateKeys annotation Dataverse emits),
- * lookups as `_x_value` properties plus navigation properties, and the change-tracking annotation.
+ * lookups as `_x_value` properties plus navigation properties (one per target table for a
+ * polymorphic lookup, all constrained to the same `_x_value`), and the change-tracking annotation.
  */
-import type { ColumnSchema, EntitySetSchema } from '../../schema/entity-schema';
+import { lookupTargets, type ColumnSchema, type EntitySetSchema } from '../../schema/entity-schema';
 import { DATAVERSE_NAMESPACE } from './entities';
 import { edmPrimitiveType, xmlAttr } from '../shared/csdl';
 
@@ -23,12 +24,14 @@ function entityTypeXml(s: EntitySetSchema, all: readonly EntitySetSchema[]): str
     lines.push(`<Property Name="${name}" Type="${edmType(c)}"${facets}${nullable}/>`);
   }
   for (const c of s.columns) {
-    if (c.type !== 'lookup' || !c.lookup) continue;
-    const target = all.find((t) => t.entitySet === c.lookup?.entitySet);
-    if (!target) continue;
-    lines.push(
-      `<NavigationProperty Name="${c.lookup.navigationProperty}" Type="mscrm.${target.entityType}"><ReferentialConstraint Property="_${c.name}_value" ReferencedProperty="${target.primaryKey[0] ?? ''}"/></NavigationProperty>`,
-    );
+    if (c.type !== 'lookup') continue;
+    for (const { entitySet, navigationProperty } of lookupTargets(c)) {
+      const target = all.find((t) => t.entitySet === entitySet);
+      if (!target) continue;
+      lines.push(
+        `<NavigationProperty Name="${navigationProperty}" Type="mscrm.${target.entityType}"><ReferentialConstraint Property="_${c.name}_value" ReferencedProperty="${target.primaryKey[0] ?? ''}"/></NavigationProperty>`,
+      );
+    }
   }
   if (s.alternateKeys?.length) {
     lines.push('<Annotation Term="OData.Community.Keys.V1.AlternateKeys"><Collection>');
@@ -53,8 +56,9 @@ export function metadataXml(sets: readonly EntitySetSchema[]): string {
   const container = sets
     .map((s) => {
       const navs = s.columns
-        .filter((c) => c.type === 'lookup' && c.lookup && sets.some((t) => t.entitySet === c.lookup?.entitySet))
-        .map((c) => `<NavigationPropertyBinding Path="${c.lookup?.navigationProperty}" Target="${c.lookup?.entitySet}"/>`)
+        .flatMap((c) => (c.type === 'lookup' ? lookupTargets(c) : []))
+        .filter((target) => sets.some((t) => t.entitySet === target.entitySet))
+        .map((target) => `<NavigationPropertyBinding Path="${target.navigationProperty}" Target="${target.entitySet}"/>`)
         .join('');
       const tracking = s.changeTracking
         ? '<Annotation Term="Org.OData.Capabilities.V1.ChangeTracking"><Record><PropertyValue Property="Supported" Bool="true"/></Record></Annotation>'

@@ -10,6 +10,7 @@ import type { CompiledSql } from '../shared/odata-filter';
 import { ContinuationTokenError, decodeContinuation, encodeContinuation } from '../shared/paging';
 import type { ContinuationState } from '../shared/paging';
 import { dataverseEntitySet } from './entities';
+import { lookupTable } from './lookup-tables';
 import { badRequest, DV_CODES } from './errors';
 import { wireName } from './store';
 import type { DataverseStore, Row } from './store';
@@ -52,8 +53,11 @@ export function annotationChoice(annotations: string | undefined): AnnotationCho
   return choice.formatted || choice.lookups ? choice : undefined;
 }
 
-/** Shapes a row for the wire: @odata.etag first, the selected columns, the primary key always. */
-export function shapeRow(schema: EntitySetSchema, row: Row, select?: readonly string[], annotate?: AnnotationChoice): Row {
+/**
+ * Shapes a row for the wire: @odata.etag first, the selected columns, the primary key always.
+ * `store` tells which table a polymorphic lookup's value points to (for its lookuplogicalname).
+ */
+export function shapeRow(schema: EntitySetSchema, row: Row, select?: readonly string[], annotate?: AnnotationChoice, store?: DataverseStore): Row {
   const out: Row = { '@odata.etag': etagOf(row) };
   const pk = schema.primaryKey[0] ?? '';
   const names = select ? [...select, pk] : Object.keys(row);
@@ -69,7 +73,8 @@ export function shapeRow(schema: EntitySetSchema, row: Row, select?: readonly st
     } else if (annotate.formatted && column.type === 'bool') {
       out[`${name}@OData.Community.Display.V1.FormattedValue`] = value ? 'Yes' : 'No';
     } else if (annotate.lookups && column.type === 'lookup') {
-      out[`${name}@Microsoft.Dynamics.CRM.lookuplogicalname`] = dataverseEntitySet(column.lookup?.entitySet ?? '')?.entityType ?? column.lookup?.entitySet;
+      const table = store ? lookupTable(store, column, String(value)) : dataverseEntitySet(column.lookup?.entitySet ?? '');
+      out[`${name}@Microsoft.Dynamics.CRM.lookuplogicalname`] = table?.entityType ?? column.lookup?.entitySet;
     }
   }
   return out;
@@ -222,7 +227,7 @@ export function queryCollection(store: DataverseStore, schema: EntitySetSchema, 
       body['@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded'] = total > MAX_PAGE_SIZE;
     }
   }
-  body.value = pageRows.map((r) => shapeRow(schema, r, select, annotationChoice(prefs.annotations)));
+  body.value = pageRows.map((r) => shapeRow(schema, r, select, annotationChoice(prefs.annotations), store));
   if (hasMore) {
     const last = pageRows[pageRows.length - 1] as Row;
     const next: ContinuationState = keyset ? { after: [String(last[pk])] } : { offset: offset + pageRows.length };
@@ -291,7 +296,7 @@ function trackingPage(
 
   if (phase === 'r') {
     const rows = store.select(schema.entitySet, `SELECT * FROM ${table} WHERE versionnumber > ? AND versionnumber <= ? ORDER BY versionnumber LIMIT ?`, [after, upTo, size + 1]);
-    for (const r of rows.slice(0, size)) value.push(shapeRow(schema, r, select, annotationChoice(prefs.annotations)));
+    for (const r of rows.slice(0, size)) value.push(shapeRow(schema, r, select, annotationChoice(prefs.annotations), store));
     if (rows.length > size) {
       after = Number((rows[size - 1] as Row).versionnumber);
     } else {

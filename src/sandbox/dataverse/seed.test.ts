@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DATAVERSE_ENTITY_SETS } from './entities';
+import { lookupTargets } from '../../schema/entity-schema';
 import { seedDataverse } from './seed';
 import { DataverseStore } from './store';
 
@@ -24,12 +25,14 @@ describe('Dataverse seed', () => {
     const store = seeded(5);
     for (const schema of DATAVERSE_ENTITY_SETS) {
       for (const col of schema.columns.filter((x) => x.type === 'lookup')) {
-        const target = col.lookup?.entitySet ?? '';
-        const pk = DATAVERSE_ENTITY_SETS.find((s) => s.entitySet === target)?.primaryKey[0] ?? '';
-        const dangling = store.scalar(
-          `SELECT COUNT(*) FROM "${schema.entitySet}" r WHERE r."_${col.name}_value" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "${target}" t WHERE t."${pk}" = r."_${col.name}_value")`,
-          [],
-        );
+        // A polymorphic lookup (customerid) may point at any of its tables.
+        const inSomeTarget = lookupTargets(col)
+          .map(({ entitySet }) => {
+            const pk = DATAVERSE_ENTITY_SETS.find((s) => s.entitySet === entitySet)?.primaryKey[0] ?? '';
+            return `EXISTS (SELECT 1 FROM "${entitySet}" t WHERE t."${pk}" = r."_${col.name}_value")`;
+          })
+          .join(' OR ');
+        const dangling = store.scalar(`SELECT COUNT(*) FROM "${schema.entitySet}" r WHERE r."_${col.name}_value" IS NOT NULL AND NOT (${inSomeTarget})`, []);
         assert.equal(dangling, 0, `${schema.entitySet}.${col.name}`);
       }
     }

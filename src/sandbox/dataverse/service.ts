@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import type { EntitySetSchema } from '../../schema/entity-schema';
+import { lookupTargets, type EntitySetSchema } from '../../schema/entity-schema';
 import type { EventMessage, RegistrationStore } from '../shared/admin';
 import type { EventDelivery } from '../shared/event-delivery';
 import { executeBatch } from '../shared/multipart-batch';
@@ -13,6 +13,7 @@ import type { DirectRequest, DirectResponse } from '../shared/multipart-batch';
 import { badRequest, DataverseError, DV_CODES, notFound } from './errors';
 import { describeKey, findRow, keySegment, parseResourcePath, resolveKey } from './keys';
 import type { RowKey } from './keys';
+import { lookupTable } from './lookup-tables';
 import { metadataXml, serviceDocument } from './metadata';
 import { annotationChoice, etagOf, parsePreferences, parseSelectOption, queryCollection, shapeRow } from './queries';
 import { wireName } from './store';
@@ -113,7 +114,7 @@ export function createDataverseApi(deps: DataverseApiDeps): Hono {
     const correlationId = c.header('x-ms-correlation-request-id') ?? randomUUID();
     const userId = deps.callerId(c.header('authorization'));
     for (const reg of regs) {
-      const payload = remoteExecutionContext({ schema, message, id, target, before, after, mode: reg.mode, userId, correlationId, registration: reg, typeOf: (s) => store.schema(s) });
+      const payload = remoteExecutionContext({ schema, message, id, target, before, after, mode: reg.mode, userId, correlationId, registration: reg, typeOf: (s) => store.schema(s), lookupTable: (column, value) => lookupTable(store, column, value) });
       const deliveryTarget = webhookTarget(reg, schema, message, correlationId);
       if (reg.mode === 'sync') {
         const result = await deps.delivery.deliverSync(deliveryTarget, payload, deps.webhookTimeoutMs);
@@ -168,7 +169,7 @@ export function createDataverseApi(deps: DataverseApiDeps): Hono {
 
   function representation(schema: EntitySetSchema, root: string, row: Row, url: URL, status: number, prefer: string): ApiResponse {
     const select = parseSelectOption(schema, url);
-    const body = { '@odata.context': `${root}$metadata#${schema.entitySet}${select ? `(${select.join(',')})` : ''}/$entity`, ...shapeRow(schema, row, select, annotationChoice(parsePreferences(prefer).annotations)) };
+    const body = { '@odata.context': `${root}$metadata#${schema.entitySet}${select ? `(${select.join(',')})` : ''}/$entity`, ...shapeRow(schema, row, select, annotationChoice(parsePreferences(prefer).annotations), store) };
     return json(body, status, { 'preference-applied': 'return=representation', etag: etagOf(row) });
   }
 
@@ -247,7 +248,7 @@ export function createDataverseApi(deps: DataverseApiDeps): Hono {
       const select = parseSelectOption(schema, url);
       const annotate = annotationChoice(parsePreferences(prefer).annotations);
       // Requests asking for annotations never get 304, as documented; they are answered in full.
-      return json({ '@odata.context': `${root}$metadata#${schema.entitySet}${select ? `(${select.join(',')})` : ''}/$entity`, ...shapeRow(schema, row, select, annotate) }, 200, { etag: etagOf(row) });
+      return json({ '@odata.context': `${root}$metadata#${schema.entitySet}${select ? `(${select.join(',')})` : ''}/$entity`, ...shapeRow(schema, row, select, annotate, store) }, 200, { etag: etagOf(row) });
     }
 
     if (path.tail !== undefined) throw new DataverseError(501, DV_CODES.segmentNotFound, `${method} on a single property (${path.tail}) is not implemented by the sandbox; PATCH the row instead.`);
@@ -268,7 +269,7 @@ export function createDataverseApi(deps: DataverseApiDeps): Hono {
           return { row: await update(c, schema, existing, changes, tx), created: false };
         }
         if (ifMatch !== undefined && ifMatch !== 'null') throw notFoundFor(schema, key);
-        const values = prepareWrite({ store, rootPath: SERVICE_ROOT_PATH }, schema, addKeyToBody(schema, body, key), 'create');
+        const values = prepareWrite({ store, rootPath: SERVICE_ROOT_PATH }, schema, addKeyToBody(store, schema, body, key), 'create');
         if (key.kind === 'id') values[pk] = key.id;
         return { row: await create(c, schema, values, tx), created: true };
       });
@@ -320,16 +321,22 @@ export function createDataverseApi(deps: DataverseApiDeps): Hono {
   return app;
 }
 
-/** On create through an alternate-key URL the key values are set from the URL unless the body has them. */
-function addKeyToBody(schema: EntitySetSchema, body: unknown, key: RowKey): unknown {
+/**
+ * On create through an alternate-key URL the key values are set from the URL unless the body has
+ * them. A key lookup is bound through the navigation property of the table holding the GUID.
+ */
+function addKeyToBody(store: DataverseStore, schema: EntitySetSchema, body: unknown, key: RowKey): unknown {
   if (key.kind !== 'alternate' || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const out: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   for (const [wire, value] of Object.entries(key.values)) {
     const col = schema.columns.find((c) => wireName(c) === wire);
     if (!col) continue;
     if (col.type === 'lookup') {
-      const nav = `${col.lookup?.navigationProperty ?? col.name}@odata.bind`;
-      if (!(nav in out)) out[nav] = `/${col.lookup?.entitySet}(${String(value)})`;
+      const targets = lookupTargets(col);
+      if (targets.some((t) => `${t.navigationProperty}@odata.bind` in out)) continue;
+      const table = lookupTable(store, col, String(value))?.entitySet;
+      const target = targets.find((t) => t.entitySet === table) ?? targets[0];
+      out[`${target?.navigationProperty ?? col.name}@odata.bind`] = `/${target?.entitySet ?? table}(${String(value)})`;
     } else if (!(col.name in out)) out[col.name] = value;
   }
   return out;

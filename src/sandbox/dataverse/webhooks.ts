@@ -4,7 +4,7 @@
  * Sync steps are posted inside the operation (a failure rolls it back); async steps after commit.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { EntitySetSchema } from '../../schema/entity-schema';
+import type { ColumnSchema, EntitySetSchema } from '../../schema/entity-schema';
 import type { EventMessage, EventRegistration } from '../shared/admin';
 import type { DeliveryTarget } from '../shared/event-delivery';
 import type { Row } from './store';
@@ -37,8 +37,10 @@ export interface EntityTypeLookup {
   (entitySet: string): EntitySetSchema | undefined;
 }
 
+export type LookupTableOf = (column: ColumnSchema, id: string) => EntitySetSchema | undefined;
+
 /** Converts wire attributes to DataContract key/value pairs (lookups as EntityReference, choices as OptionSetValue). */
-export function toAttributes(schema: EntitySetSchema, values: Row, typeOf: EntityTypeLookup): { key: string; value: unknown }[] {
+export function toAttributes(schema: EntitySetSchema, values: Row, typeOf: EntityTypeLookup, lookupTable?: LookupTableOf): { key: string; value: unknown }[] {
   const out: { key: string; value: unknown }[] = [];
   for (const column of schema.columns) {
     const wire = column.type === 'lookup' ? `_${column.name}_value` : column.name;
@@ -46,7 +48,7 @@ export function toAttributes(schema: EntitySetSchema, values: Row, typeOf: Entit
     const v = values[wire];
     let value: unknown = v;
     if (v !== null && v !== undefined) {
-      if (column.type === 'lookup') value = reference(typeOf(column.lookup?.entitySet ?? '')?.entityType ?? column.lookup?.entitySet ?? '', String(v));
+      if (column.type === 'lookup') value = reference((lookupTable?.(column, String(v)) ?? typeOf(column.lookup?.entitySet ?? ''))?.entityType ?? column.lookup?.entitySet ?? '', String(v));
       else if (column.type === 'optionset') value = { __type: OPTION_TYPE, Value: v };
       else if (column.type === 'datetime') value = contractDate(String(v));
       else if (column.type === 'decimal' && /revenue|amount|price|cost|creditlimit/.test(column.name)) value = { __type: MONEY_TYPE, Value: v };
@@ -85,6 +87,8 @@ export interface ExecutionInput {
   correlationId: string;
   registration: EventRegistration;
   typeOf: EntityTypeLookup;
+  /** The table a lookup value points to (a polymorphic lookup has several); default: its first target. */
+  lookupTable?: LookupTableOf;
 }
 
 export function remoteExecutionContext(input: ExecutionInput): Record<string, unknown> {
@@ -93,8 +97,8 @@ export function remoteExecutionContext(input: ExecutionInput): Record<string, un
   const target =
     message === 'Delete'
       ? reference(schema.entityType, id)
-      : entity(schema, id, toAttributes(schema, { ...input.target, [primaryKey]: id }, input.typeOf), true, null);
-  const image = (row: Row) => entity(schema, id, toAttributes(schema, row, input.typeOf), false, row.versionnumber === undefined ? null : String(row.versionnumber));
+      : entity(schema, id, toAttributes(schema, { ...input.target, [primaryKey]: id }, input.typeOf, input.lookupTable), true, null);
+  const image = (row: Row) => entity(schema, id, toAttributes(schema, row, input.typeOf, input.lookupTable), false, row.versionnumber === undefined ? null : String(row.versionnumber));
   const now = new Date().toISOString();
   return {
     BusinessUnitId: SANDBOX_BUSINESS_UNIT_ID,

@@ -3,7 +3,7 @@
  * service's messages, `<nav>@odata.bind` lookups resolved (a missing referenced row is a clear
  * 400), statecode/statuscode pairs checked, computed columns (contact fullname) filled in.
  */
-import type { ColumnSchema, EntitySetSchema } from '../../schema/entity-schema';
+import { lookupTargets, type ColumnSchema, type EntitySetSchema, type LookupTarget } from '../../schema/entity-schema';
 import { DATAVERSE_STATE_STATUS } from './entities';
 import { badRequest, DV_CODES } from './errors';
 import { findRow, isGuid, parseEntityReference, resolveKey } from './keys';
@@ -80,10 +80,14 @@ function checkValue(schema: EntitySetSchema, column: ColumnSchema, value: unknow
   }
 }
 
-/** Resolves `"<nav>@odata.bind": "<reference>"` to the referenced row's id. */
-function resolveBind(ctx: WriteContext, schema: EntitySetSchema, column: ColumnSchema, property: string, value: unknown): string | null {
+/**
+ * Resolves `"<nav>@odata.bind": "<reference>"` to the referenced row's id. The navigation
+ * property names the target table: a polymorphic lookup has one per table (customerid_account,
+ * customerid_contact), each accepting only its own table's rows.
+ */
+function resolveBind(ctx: WriteContext, schema: EntitySetSchema, lookupTarget: LookupTarget, property: string, value: unknown): string | null {
   if (value === null) return null;
-  const target = column.lookup?.entitySet ?? '';
+  const target = lookupTarget.entitySet;
   const targetSchema = ctx.store.schema(target);
   if (typeof value !== 'string' || !targetSchema) {
     throw badRequest(`'${property}' must be a string like "/${target}(00000000-0000-0000-0000-000000000001)", got ${JSON.stringify(value)}.`);
@@ -112,24 +116,29 @@ export function prepareWrite(ctx: WriteContext, schema: EntitySetSchema, body: u
   }
   const src = body as Record<string, unknown>;
   const byName = new Map(schema.columns.map((c) => [c.name, c]));
-  const byNav = new Map(schema.columns.filter((c) => c.lookup).map((c) => [c.lookup?.navigationProperty ?? '', c]));
+  const byNav = new Map(schema.columns.flatMap((column) => lookupTargets(column).map((target) => [target.navigationProperty, { column, target }] as const)));
   const pk = schema.primaryKey[0] ?? '';
   const out: Row = {};
+  /** Table each bound lookup points to, by wire name (a polymorphic lookup takes one of several). */
+  const boundTables = new Map<string, string | null>();
   for (const [prop, value] of Object.entries(src)) {
     if (prop.endsWith('@odata.bind')) {
       const nav = prop.slice(0, -'@odata.bind'.length);
-      const column = byNav.get(nav);
-      if (!column) {
+      const bound = byNav.get(nav);
+      if (!bound) {
         throw badRequest(
           `An undeclared property '${nav}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`,
           DV_CODES.segmentNotFound,
         );
       }
-      out[wireName(column)] = resolveBind(ctx, schema, column, prop, value);
+      const wire = wireName(bound.column);
+      if (boundTables.has(wire)) throw badRequest(`'${bound.column.name}' is set more than once: bind it through one navigation property only.`, DV_CODES.invalidArgument);
+      out[wire] = resolveBind(ctx, schema, bound.target, prop, value);
+      boundTables.set(wire, out[wire] === null ? null : bound.target.entitySet);
       continue;
     }
     if (prop.includes('@')) continue; // other instance annotations (@odata.type, @odata.etag) carry no data
-    const navColumn = byNav.get(prop);
+    const navColumn = byNav.get(prop)?.column;
     if (navColumn && !byName.has(prop)) {
       if (value === null) {
         out[wireName(navColumn)] = null;
@@ -139,7 +148,8 @@ export function prepareWrite(ctx: WriteContext, schema: EntitySetSchema, body: u
     }
     const lookupByWire = schema.columns.find((c) => c.type === 'lookup' && wireName(c) === prop);
     if (lookupByWire) {
-      throw badRequest(`'${prop}' is read-only: set the lookup with "${lookupByWire.lookup?.navigationProperty}@odata.bind": "/${lookupByWire.lookup?.entitySet}(<guid>)".`);
+      const how = lookupTargets(lookupByWire).map((t) => `"${t.navigationProperty}@odata.bind": "/${t.entitySet}(<guid>)"`).join(' or ');
+      throw badRequest(`'${prop}' is read-only: set the lookup with ${how}.`);
     }
     const column = byName.get(prop);
     if (!column || column.type === 'lookup') {
@@ -167,6 +177,11 @@ export function prepareWrite(ctx: WriteContext, schema: EntitySetSchema, body: u
     }
   }
   applyStateStatus(schema, out, mode, existing);
+  // The service keeps a note's objecttypecode in step with the table its objectid points to.
+  if (schema.entitySet === 'annotations' && boundTables.has('_objectid_value')) {
+    const table = boundTables.get('_objectid_value');
+    out.objecttypecode = table ? (ctx.store.schema(table)?.entityType ?? null) : null;
+  }
   if (schema.entitySet === 'contacts' && ('firstname' in out || 'lastname' in out || mode === 'create')) {
     const first = (out.firstname !== undefined ? out.firstname : existing?.firstname) as string | null | undefined;
     const last = (out.lastname !== undefined ? out.lastname : existing?.lastname) as string | null | undefined;

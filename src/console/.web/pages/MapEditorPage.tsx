@@ -95,7 +95,13 @@ function ColumnEditor({ column, index, problems, onChange, onRemove, canRemove }
         />
         {column.lookup && (
           <p className="hint">
-            Lookup to map <Link href={`/maps/${column.lookup.map}`}>{column.lookup.map}</Link>
+            Lookup to map{' '}
+            {[column.lookup.map].flat().map((name, i) => (
+              <span key={name}>
+                {i > 0 ? ' or ' : ''}
+                <Link href={`/maps/${name}`}>{name}</Link>
+              </span>
+            ))}
             {column.lookup.key ? ` by ${column.lookup.key}` : ''} (edit it in the JSON below).
           </p>
         )}
