@@ -48,3 +48,52 @@ for (const [policy, master, winner] of [
     });
   });
 }
+
+/**
+ * One side deletes a record while the other edits it (both while paused, so they meet in one
+ * drain of each direction): under masterWins the master's action wins on both sides.
+ */
+for (const [master, deleter, expected] of [
+  ['finops', 'dataverse', 'kept with the F&O edit'],
+  ['finops', 'finops', 'deleted on both sides'],
+  ['dataverse', 'finops', 'kept with the Dataverse edit'],
+] as const) {
+  test(`a ${deleter} delete meeting an edit of the other side converges under masterWins (master ${master}): ${expected}`, async () => {
+    const mapsDir = catalogWith({ 'customer-groups': (m) => (m.conflict = { policy: 'masterWins', master }) });
+    const world = await startSyncWorld({ mapsDir, companies: ['usmf'] });
+    const fo = world.users.finops;
+    const dv = world.users.dataverse;
+    await world.withWorker(async () => {
+      await enable(world, { maps: ['customer-groups'], initialSync: { master: 'finops' } });
+      const group = String((await world.connectors.finops.readPage({ entitySet: 'CustomerGroups', company: 'usmf', pageSize: 1 })).rows[0]!.CustomerGroupId);
+      const usmf = String((await dv.readPage({ entitySet: 'cdm_companies', filter: "cdm_companycode eq 'USMF'" })).rows[0]!.cdm_companyid);
+      const dvRows = async () => (await dv.readPage({ entitySet: 'msdyn_customergroups', filter: `msdyn_groupid eq '${group}' and _msdyn_company_value eq ${usmf}` })).rows;
+      const foRows = async () => (await fo.readPage({ entitySet: 'CustomerGroups', company: 'usmf', filter: `CustomerGroupId eq '${group}'` })).rows;
+      const handle = world.env.client.workflow.getHandle(mapWorkflowId('customer-groups'));
+      await handle.signal(pauseSignal, { reason: 'set up a delete meeting an edit' });
+      await waitForState(world, 'customer-groups', 'Paused');
+      const dvId = String((await dvRows())[0]!.msdyn_customergroupid);
+      const foKey = { dataAreaId: 'usmf', CustomerGroupId: group };
+      const results = deleter === 'finops'
+        ? [...(await dv.writeBatch('msdyn_customergroups', [{ id: 'e', kind: 'upsert', mode: 'update', key: { msdyn_customergroupid: dvId }, values: { msdyn_description: 'edited in Dataverse' } }])),
+           ...(await fo.writeBatch('CustomerGroups', [{ id: 'd', kind: 'delete', key: foKey }]))]
+        : [...(await fo.writeBatch('CustomerGroups', [{ id: 'e', kind: 'upsert', mode: 'update', key: foKey, values: { Description: 'edited in F&O' } }])),
+           ...(await dv.writeBatch('msdyn_customergroups', [{ id: 'd', kind: 'delete', key: { msdyn_customergroupid: dvId } }]))];
+      assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+      await handle.signal(resumeSignal, { mode: 'drain' });
+      await settled(world, 'customer-groups');
+      const masterDeleted = deleter === master;
+      const edit = deleter === 'finops' ? 'edited in Dataverse' : 'edited in F&O';
+      const end = await eventually('both sides to agree', async () => {
+        const [f, d] = [await foRows(), await dvRows()];
+        const agreed = masterDeleted ? f.length === 0 && d.length === 0 : f[0]?.Description === edit && d[0]?.msdyn_description === edit;
+        return agreed ? { f, d } : undefined;
+      }, 30_000).catch(async (e: unknown) => {
+        throw new Error(`${String(e)}; F&O ${JSON.stringify(await foRows())}, Dataverse ${JSON.stringify(await dvRows())}`);
+      });
+      assert.ok(end.f.length <= 1 && end.d.length <= 1, 'no duplicate rows');
+      const open = (await world.store.errors.list({ map: 'customer-groups', status: 'open' })).items;
+      assert.deepEqual(open.map((e) => e.message), [], 'no errors');
+    });
+  });
+}

@@ -1,11 +1,11 @@
-import type { KeyValues, Row, WriteOp, WriteResult } from '../../../src/connectors/types';
+import type { KeyValue, KeyValues, Row, WriteOp, WriteResult } from '../../../src/connectors/types';
 import { RETRYABLE_CLASSES } from '../../../src/connectors/types';
 import { FINOPS_COMPANY_COLUMN, lookupValueColumn } from '../../../src/maps/company';
 import { matchesFilter } from '../../../src/maps/filter';
 import { contentHash, mappedColumns } from '../../../src/maps/hash';
 import { integrationKey } from '../../../src/maps/keys';
-import { companyCodeRequest, companyIdRequest, lookupRequests, type LookupRequest, type LookupResults } from '../../../src/maps/lookups';
-import { effectiveSettings, type TableMap, type TransformDirection } from '../../../src/maps/schema';
+import { companyCodeRequest, companyIdRequest, lookupRequests, planLookup, type LookupRequest, type LookupResults } from '../../../src/maps/lookups';
+import { effectiveSettings, lookupMapNames, type ColumnMapping, type TableMap, type TransformDirection } from '../../../src/maps/schema';
 import { transformRecord } from '../../../src/maps/transform';
 import type { EntitySetSchema, SystemName } from '../../../src/schema/entity-schema';
 import type { LedgerEntry, LedgerEntryInput } from '../../../src/store/echo-ledger';
@@ -13,6 +13,7 @@ import type { ErrorRecordInput } from '../../../src/store/error-queue';
 import type { SyncDependencies } from '../deps';
 import { sidesOf, type Outcome, type SourceChange } from './change';
 import { LookupResolver, matches } from './lookup-resolver';
+import { RowIndex } from './row-index';
 
 /** The ledger's mark of a record dualwrite deleted (never a content hash, which is hex). */
 export const TOMBSTONE = 'deleted';
@@ -21,6 +22,14 @@ interface Forgotten {
   recordKey: string;
   sourceId?: string;
   targetId?: string;
+}
+
+/** Ledger tombstones of a deleted record on both sides. */
+function tombstones(map: string, source: SystemName, target: SystemName, f: Forgotten): LedgerEntryInput[] {
+  return [
+    { map, side: source, recordKey: f.recordKey, hash: TOMBSTONE, ...(f.sourceId ? { recordId: f.sourceId } : {}) },
+    { map, side: target, recordKey: f.recordKey, hash: TOMBSTONE, ...(f.targetId ? { recordId: f.targetId } : {}) },
+  ];
 }
 
 export interface ApplyOptions {
@@ -68,7 +77,7 @@ export class ApplyEngine {
     // Local to this call: the engine serves concurrent activities of several maps.
     const ledgerEntries: LedgerEntryInput[] = [];
     const done = (o: Outcome) => outcomes.set(o.ref, o);
-    const effectiveMap = opts.withoutSelfLookups ? { ...map, columns: map.columns.filter((c) => c.lookup?.map !== map.name) } : map;
+    const effectiveMap = opts.withoutSelfLookups ? { ...map, columns: map.columns.filter((c) => !c.lookup || !lookupMapNames(c.lookup).includes(map.name)) } : map;
     const catalog = await this.deps.maps.all();
 
     // 1. Source rows the capture did not carry (bare notifications) are read now, in one request.
@@ -79,6 +88,18 @@ export class ApplyEngine {
     for (const change of changes) {
       const row = rows.get(change.ref);
       if (change.op === 'upsert' && row) for (const r of lookupRequests(effectiveMap, direction, row, catalog)) requests.set(r.id, r);
+    }
+    // Dataverse keys holding a lookup (order lines keyed by their order) are keyed in the ledger
+    // by the referenced record's F&O value, as the F&O side keys them: both sides must agree.
+    const keyLookups = source === 'dataverse' ? keyLookupColumns(map) : [];
+    const mapsByName = new Map(catalog.map((m) => [m.name, m]));
+    for (const change of changes) {
+      const row = rows.get(change.ref);
+      if (change.op !== 'upsert' || !row) continue;
+      for (const column of keyLookups) {
+        const request = planLookup(map, column, 'dataverse-to-finops', row, mapsByName).request;
+        if (request) requests.set(request.id, request);
+      }
     }
     const deleteCompanies = this.companyRequestsForDeletes(map, source, target, changes);
     for (const r of deleteCompanies) requests.set(r.id, r);
@@ -111,7 +132,8 @@ export class ApplyEngine {
         done({ ref: change.ref, kind: 'filtered', recordKey: change.recordKey, message: 'the company does not take part in this environment link' });
         continue;
       }
-      const ik = integrationKey(map, source, row, companyCode ? { companyCode } : {});
+      const lookupKeyValues = keyLookupValues(map, keyLookups, row, lookups, mapsByName);
+      const ik = integrationKey(map, source, row, { ...(companyCode ? { companyCode } : {}), ...(lookupKeyValues ? { lookupKeyValues } : {}) });
       if (ik.missing.length > 0) {
         done({ ref: change.ref, kind: 'failed', recordKey: change.recordKey ?? change.recordId, message: `the ${source} row lacks key columns ${ik.missing.join(', ')}` });
         continue;
@@ -135,10 +157,28 @@ export class ApplyEngine {
       this.deps.store.ledger.get(map.name, target, allKeys),
     ]);
 
+    // A delete whose row exists again is stale (deleted, then created anew, perhaps by the other
+    // direction's drain as the winner of a conflict). Read after the ledger: a row that drain
+    // re-created before its ledger write is then visible here.
+    if (opts.refreshSource && opts.mode === 'live' && deletes.length > 0) {
+      const alive = await this.readSourceRows(map, source, deletes.map((d) => d.change));
+      for (const d of deletes.splice(0, deletes.length)) {
+        if (alive.has(d.change.ref)) done({ ref: d.change.ref, kind: 'ignored', recordKey: d.recordKey, message: 'the source row exists again: this delete is stale' });
+        else deletes.push(d);
+      }
+    }
+
     // 4. Echo suppression: this exact content of the source row is what we wrote (or already carried).
     const toTransform = upserts.filter((u) => {
-      if (opts.mode === 'live' && sourceLedger.get(u.recordKey)?.hash === u.sourceHash) {
+      if (opts.mode !== 'live') return true;
+      const ledger = sourceLedger.get(u.recordKey);
+      if (ledger?.hash === u.sourceHash) {
         done({ ref: u.change.ref, kind: 'echo', recordKey: u.recordKey });
+        return false;
+      }
+      // A row we are deleting (or deleted) read just before it went: carrying it would revive it.
+      if (ledger?.hash === TOMBSTONE && this.isTombstoned(u, ledger)) {
+        done({ ref: u.change.ref, kind: 'ignored', recordKey: u.recordKey, message: 'this record is being deleted; the row read is the one deleted' });
         return false;
       }
       return true;
@@ -166,12 +206,12 @@ export class ApplyEngine {
     // 6. Current target rows, to write only differences and to see concurrent edits.
     const targetSchema = this.schema(target, map[target].entitySet);
     const select = this.targetSelect(map, target, targetSchema, transformed.map((t) => t.key));
-    const current = transformed.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, transformed.map((t) => t.key), select) : [];
+    const current = new RowIndex(transformed.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, transformed.map((t) => t.key), select) : []);
 
     const ops: WriteOp[] = [];
     const pendingWrites = new Map<string, { prepared: (typeof transformed)[number]; targetHash: string; existing?: Row; op: 'upsert' }>();
     for (const t of transformed) {
-      const existing = current.find((row) => matches(row, t.key));
+      const existing = current.find(t.key);
       const targetHash = contentHash(map, target, { ...(existing ?? {}), ...t.image });
       if (existing && contentHash(map, target, existing) === targetHash) {
         done({ ref: t.change.ref, kind: 'unchanged', recordKey: t.recordKey, recordId: this.recordIdOf(target, map, existing) });
@@ -181,8 +221,10 @@ export class ApplyEngine {
         );
         continue;
       }
-      if (opts.mode === 'live' && existing) {
-        const verdict = this.conflict(map, source, target, t.change, t.row, existing, targetLedger.get(t.recordKey));
+      if (opts.mode === 'live') {
+        const verdict = existing
+          ? this.conflict(map, source, target, t.change, t.row, existing, targetLedger.get(t.recordKey))
+          : this.editMeetsDelete(map, source, target, targetLedger.get(t.recordKey));
         if (verdict) {
           done({ ref: t.change.ref, kind: 'conflict', recordKey: t.recordKey, message: verdict });
           continue;
@@ -197,12 +239,23 @@ export class ApplyEngine {
     }
 
     const deleteOps = new Map<string, { change: SourceChange; recordKey: string }>();
+    const tombstone = (recordKey: string, change: SourceChange): Forgotten => ({
+      recordKey,
+      sourceId: change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId,
+      targetId: targetLedger.get(recordKey)?.recordId,
+    });
     const toDelete: { change: SourceChange; recordKey: string; key: KeyValues }[] = [];
+    const tombstoned: { change: SourceChange; recordKey: string; key: KeyValues }[] = [];
     for (const d of deletes) {
       // The ledger keeps a tombstone where we deleted: a delete of that record coming back is
-      // the echo of ours (its key may not even address the other side: lookups in keys).
+      // the echo of ours, unless the target row exists again (created anew since, on either side).
       if (sourceLedger.get(d.recordKey)?.hash === TOMBSTONE || targetLedger.get(d.recordKey)?.hash === TOMBSTONE) {
-        done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
+        // By integration key, which finds a row created anew; a Dataverse key holding a lookup
+        // cannot address a row by its values, so the row we deleted is looked for instead.
+        const byValues = target === 'finops' || keyLookupColumns(map).length === 0;
+        const key = this.targetKeyForDelete(map, target, d.recordKey, byValues ? undefined : targetLedger.get(d.recordKey), lookups);
+        if (key) tombstoned.push({ ...d, key });
+        else done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
         continue;
       }
       const key = this.targetKeyForDelete(map, target, d.recordKey, targetLedger.get(d.recordKey), lookups);
@@ -212,6 +265,32 @@ export class ApplyEngine {
       }
       toDelete.push({ ...d, key });
     }
+    if (tombstoned.length > 0) {
+      const alive = await this.deps.connectors[target].readByKeys(map[target].entitySet, tombstoned.map((d) => d.key), this.targetSelect(map, target, targetSchema, tombstoned.map((d) => d.key)));
+      const pk = targetSchema?.primaryKey[0];
+      for (const d of tombstoned) {
+        const row = alive.find((r) => matches(r, d.key));
+        if (!row) done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
+        else toDelete.push({ ...d, key: target === 'dataverse' && pk && typeof row[pk] === 'string' ? { [pk]: row[pk] as string } : d.key });
+      }
+    }
+    // A delete meeting an edit of the target made since our last write is a conflict too.
+    const editedTargets = opts.mode === 'live' && toDelete.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, toDelete.map((d) => d.key), this.targetSelect(map, target, targetSchema, toDelete.map((d) => d.key))) : [];
+    const losingDeletes: string[] = [];
+    for (const d of toDelete.splice(0, toDelete.length)) {
+      const existing = editedTargets.find((row) => matches(row, d.key));
+      const ledger = targetLedger.get(d.recordKey);
+      const verdict = existing && ledger && ledger.hash !== TOMBSTONE && contentHash(map, target, existing) !== ledger.hash ? this.deleteMeetsEdit(map, source, target, d.change, existing) : undefined;
+      if (!verdict) {
+        toDelete.push(d);
+        continue;
+      }
+      done({ ref: d.change.ref, kind: 'conflict', recordKey: d.recordKey, message: verdict });
+      losingDeletes.push(d.recordKey);
+    }
+    // The source side is forgotten: the target's edit, drained the other way, then finds no
+    // ledger entry for the missing row and creates it again instead of seeing a conflict.
+    if (losingDeletes.length > 0) await this.deps.store.ledger.delete(map.name, source, losingDeletes);
     for (const d of toDelete) {
       const id = `d${deleteOps.size}`;
       ops.push({ id, kind: 'delete', key: d.key });
@@ -219,14 +298,7 @@ export class ApplyEngine {
     }
     // Tombstones go in before the deletes: the other side's webhook of our delete may be drained
     // (by the other direction's drain, running at the same time) before this batch ends.
-    const tombstonesFirst = [...deleteOps.values()].flatMap(({ recordKey, change }) => {
-      const sourceId = change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId;
-      const targetId = targetLedger.get(recordKey)?.recordId;
-      return [
-        { map: map.name, side: source, recordKey, hash: TOMBSTONE, ...(sourceId ? { recordId: sourceId } : {}) },
-        { map: map.name, side: target, recordKey, hash: TOMBSTONE, ...(targetId ? { recordId: targetId } : {}) },
-      ];
-    });
+    const tombstonesFirst = [...deleteOps.values()].flatMap(({ recordKey, change }) => tombstones(map.name, source, target, tombstone(recordKey, change)));
     if (tombstonesFirst.length > 0) await this.deps.store.ledger.put(tombstonesFirst);
 
     // 7. Write, then record every outcome.
@@ -235,11 +307,6 @@ export class ApplyEngine {
     const forgotten: Forgotten[] = [];
     // Ledger entries to put back where a delete did not happen after all.
     const restore: LedgerEntry[] = [];
-    const tombstone = (recordKey: string, change: SourceChange): Forgotten => ({
-      recordKey,
-      sourceId: change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId,
-      targetId: targetLedger.get(recordKey)?.recordId,
-    });
     for (const result of results) {
       const write = pendingWrites.get(result.id);
       const del = deleteOps.get(result.id);
@@ -290,12 +357,7 @@ export class ApplyEngine {
   private async flush(map: TableMap, direction: TransformDirection, entries: LedgerEntryInput[], resolvedKeys: string[], forgotten: Forgotten[], errors: ErrorRecordInput[]): Promise<void> {
     if (entries.length > 0) await this.deps.store.ledger.put(entries);
     const { source, target } = sidesOf(direction);
-    if (forgotten.length > 0) {
-      await this.deps.store.ledger.put(forgotten.flatMap(({ recordKey, sourceId, targetId }) => [
-        { map: map.name, side: source, recordKey, hash: TOMBSTONE, ...(sourceId ? { recordId: sourceId } : {}) },
-        { map: map.name, side: target, recordKey, hash: TOMBSTONE, ...(targetId ? { recordId: targetId } : {}) },
-      ]));
-    }
+    if (forgotten.length > 0) await this.deps.store.ledger.put(forgotten.flatMap((f) => tombstones(map.name, source, target, f)));
     const unchangedKeys = entries.filter((e) => e.side === target).map((e) => e.recordKey);
     const settled = [...new Set([...resolvedKeys, ...unchangedKeys, ...forgotten.map((f) => f.recordKey)])];
     if (settled.length > 0) await this.deps.store.errors.markResolved(map.name, direction, settled);
@@ -313,12 +375,48 @@ export class ApplyEngine {
     if (conflict.policy === 'masterWins') {
       return source === conflict.master ? undefined : `both sides changed; ${conflict.master} is master`;
     }
-    const sourceTime = timeOf(change.changedAt ?? row[this.schema(source, map[source].entitySet)?.modifiedColumn ?? '']);
+    // Both directions must judge alike, or each lets the other win and the sides stay apart: the
+    // rows' own modification times first (the source row is fresh in live drains), then the capture's.
+    const sourceTime = timeOf(row[this.schema(source, map[source].entitySet)?.modifiedColumn ?? '']) ?? timeOf(change.changedAt);
     const targetTime = timeOf(existing[this.schema(target, map[target].entitySet)?.modifiedColumn ?? '']);
     if (sourceTime === undefined || targetTime === undefined) return source === conflict.master ? undefined : `both sides changed and times are unknown; ${conflict.master} is master`;
     if (targetTime > sourceTime) return `both sides changed; the ${target} edit is newer`;
     if (targetTime === sourceTime && source !== conflict.master) return `both sides changed at the same time; ${conflict.master} is master`;
     return undefined;
+  }
+
+  /**
+   * The target row is gone although we wrote it (the ledger has its content, not a tombstone):
+   * someone deleted it and that delete is on its way the other direction. Under masterWins the
+   * master decides; under lastWriterWins the edit wins (the delete's time is not known here), and
+   * the delete, drained later, finds its row alive again and is dropped as stale.
+   */
+  private editMeetsDelete(map: TableMap, source: SystemName, target: SystemName, targetLedger: LedgerEntry | undefined): string | undefined {
+    if (!targetLedger || targetLedger.hash === TOMBSTONE) return undefined;
+    const { conflict } = effectiveSettings(map);
+    if (conflict.policy === 'masterWins' && source !== conflict.master) return `the ${target} row was deleted while ${source} changed it; ${conflict.master} is master`;
+    return undefined;
+  }
+
+  /** The source row was deleted while the target row was changed since our last write: who wins? */
+  private deleteMeetsEdit(map: TableMap, source: SystemName, target: SystemName, change: SourceChange, existing: Row): string | undefined {
+    const { conflict } = effectiveSettings(map);
+    if (conflict.policy === 'masterWins') return source === conflict.master ? undefined : `the ${source} row was deleted while ${target} changed it; ${conflict.master} is master`;
+    const deletedAt = timeOf(change.changedAt);
+    const editedAt = timeOf(existing[this.schema(target, map[target].entitySet)?.modifiedColumn ?? '']);
+    if (deletedAt === undefined || editedAt === undefined) return source === conflict.master ? undefined : `the ${source} row was deleted while ${target} changed it, times unknown; ${conflict.master} is master`;
+    if (editedAt > deletedAt || (editedAt === deletedAt && source !== conflict.master)) return `the ${source} row was deleted before the ${target} edit`;
+    return undefined;
+  }
+
+  /**
+   * Is the source row the very row our tombstone marks (rather than a row created anew since)?
+   * Only Dataverse rows can tell, by id: an F&O key is reused by a row created again, and its
+   * content or times do not prove which row it is, so F&O rows are carried (a revived row then
+   * meets the delete as a conflict, which converges).
+   */
+  private isTombstoned(u: Prepared, tombstone: LedgerEntry): boolean {
+    return u.sourceRecordId !== undefined && tombstone.recordId !== undefined && u.sourceRecordId.toLowerCase() === tombstone.recordId.toLowerCase();
   }
 
   private async fillSourceRows(map: TableMap, source: SystemName, changes: readonly SourceChange[], refresh: boolean): Promise<Map<string, Row>> {
@@ -329,13 +427,20 @@ export class ApplyEngine {
       if (c.values && !(refresh && (c.key || c.recordId))) rows.set(c.ref, c.values);
       else if (c.key || c.recordId) missing.push(c);
     }
-    if (missing.length === 0) return rows;
-    const schema = this.schema(source, map[source].entitySet);
-    const pk = schema?.primaryKey[0];
+    for (const [ref, row] of await this.readSourceRows(map, source, missing)) rows.set(ref, row);
+    return rows;
+  }
+
+  /** The current source rows of these changes (by key, else by record id), by change ref. */
+  private async readSourceRows(map: TableMap, source: SystemName, changes: readonly SourceChange[]): Promise<Map<string, Row>> {
+    const rows = new Map<string, Row>();
+    const pk = this.schema(source, map[source].entitySet)?.primaryKey[0];
+    const addressable = changes.filter((c) => c.key || c.recordId);
+    if (addressable.length === 0) return rows;
     const keyOf = (c: SourceChange): KeyValues => c.key ?? { [pk ?? 'id']: c.recordId! };
-    const found = await this.deps.connectors[source].readByKeys(map[source].entitySet, missing.map(keyOf));
-    for (const c of missing) {
-      const row = found.find((r) => matches(r, keyOf(c)));
+    const found = new RowIndex(await this.deps.connectors[source].readByKeys(map[source].entitySet, addressable.map(keyOf)));
+    for (const c of addressable) {
+      const row = found.find(keyOf(c));
       if (row) rows.set(c.ref, row);
     }
     return rows;
@@ -437,6 +542,24 @@ export class ApplyEngine {
       },
     };
   }
+}
+
+/** Dataverse key columns of the map that are lookups. */
+function keyLookupColumns(map: TableMap): ColumnMapping[] {
+  return map.columns.filter((c) => c.lookup !== undefined && c.dataverse !== undefined && map.dataverse.key.includes(c.dataverse));
+}
+
+/** The F&O values of a Dataverse row's key lookups, by Dataverse column; undefined when one is unresolved (the key then holds the GUID). */
+function keyLookupValues(map: TableMap, columns: readonly ColumnMapping[], row: Row, lookups: LookupResults, mapsByName: ReadonlyMap<string, TableMap>): Record<string, KeyValue> | undefined {
+  if (columns.length === 0) return undefined;
+  const out: Record<string, KeyValue> = {};
+  for (const column of columns) {
+    const request = planLookup(map, column, 'dataverse-to-finops', row, mapsByName).request;
+    const value = request ? lookups[request.id] : undefined;
+    if (value === undefined || value === null) return undefined;
+    out[column.dataverse!] = value;
+  }
+  return out;
 }
 
 function timeOf(v: unknown): number | undefined {

@@ -5,16 +5,11 @@ import { enable, settled } from '../sync/helpers';
 import { readAll, rowsAppear, SMALL_FINOPS_SEED, write } from './support';
 
 /**
- * ENGINE FAULT, timing-dependent (kept out of `npm test`; run with
- * `node --import tsx --test test/scenarios/lookup-key-deletes.fault.ts`).
- *
  * Maps whose Dataverse key contains a lookup (sales-order-lines: salesorderid + lineitemnumber;
- * likewise quote, invoice and purchase order lines, party addresses and contacts, customer
- * attachments). The echo of a delete is recognised (tombstones in the echo ledger), but the two
- * sides' integration keys are not comparable for these maps (Dataverse's holds the lookup as
- * `id:<guid>`, F&O's the order number), so a stale echo of an earlier upsert, drained after a
- * line was deleted in F&O, is not known as ours and can create the line again. Fix: resolve
- * lookup parts of keys (integrationKey's lookupKeyValues) so both sides key the ledger alike.
+ * likewise quote and purchase order lines, party addresses and contacts, customer attachments).
+ * Both sides must key the echo ledger alike (the engine resolves the lookup part of a Dataverse
+ * key to the referenced row's F&O value), or the delete of a line on one side is not known as
+ * ours when it comes back, and a stale echo of an earlier upsert could re-create the line.
  */
 test('deleting order lines on either side deletes them on the other, with no errors', async () => {
   const world = await startSyncWorld({ companies: ['usmf'], finopsSeed: SMALL_FINOPS_SEED });
