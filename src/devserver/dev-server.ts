@@ -53,6 +53,20 @@ function installExitHook(): void {
  * SDK gives a starting server only 5 s, too little on a busy 2-core machine.
  */
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
+  // Free ports are picked before the server binds them: on a busy machine another process can
+  // take one in between. Such a start is tried again with new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof PortTakenError)) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
   const log = opts.log ?? (() => undefined);
   const cli = await ensureTemporalCli(log);
   const port = opts.port ?? (await freePort());
@@ -93,7 +107,10 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (exited) throw new Error(`temporal server start-dev ${exited} before it was ready:\n${output}`);
+    if (exited) {
+      const message = `temporal server start-dev ${exited} before it was ready:\n${output}`;
+      throw /address already in use/.test(output) ? new PortTakenError(message) : new Error(message);
+    }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
