@@ -33,11 +33,18 @@ test('activities and notes: customer notes and file attachments both ways', asyn
       assert.deepEqual([doc!._objectid_value, doc!.objecttypecode, doc!.isdocument, doc!.filename, doc!.mimetype, doc!.documentbody], [accountId, 'account', true, 'contract.pdf', 'application/pdf', body]);
     });
 
-    // Deletes are left out: a delete of a row whose Dataverse key holds a lookup (objectid) is
-    // mishandled by the engine (see lookup-key-deletes.fault.ts).
     await t.test('editing the note in F&O reaches Dataverse', async () => {
       await write(fo, 'CustomerAttachmentsCDS', [{ id: 'e', kind: 'upsert', mode: 'update', key: { dataAreaId: 'usmf', CustomerAccount: account, AttachmentId: 'NOTE-1' }, values: { Notes: 'Wants delivery on Mondays and Thursdays.' } }]);
       await eventually('the edited note in Dataverse', async () => (await readAll(dv, 'annotations', "msdyn_attachmentid eq 'NOTE-1'"))[0]?.notetext === 'Wants delivery on Mondays and Thursdays.');
+    });
+
+    // The Dataverse key of an annotation holds a lookup (objectid): deletes must find their way both ways.
+    await t.test('deleting the note in F&O and the document in Dataverse deletes them on the other side', async () => {
+      await write(fo, 'CustomerAttachmentsCDS', [{ id: 'd', kind: 'delete', key: { dataAreaId: 'usmf', CustomerAccount: account, AttachmentId: 'NOTE-1' } }]);
+      const [doc] = await readAll(dv, 'annotations', "msdyn_attachmentid eq 'FILE-1'");
+      await write(dv, 'annotations', [{ id: 'd', kind: 'delete', key: { annotationid: String(doc!.annotationid) } }]);
+      await eventually('the note gone from Dataverse', async () => (await readAll(dv, 'annotations', "msdyn_attachmentid eq 'NOTE-1'")).length === 0);
+      await eventually('the document gone from F&O', async () => (await readAll(fo, 'CustomerAttachmentsCDS', "AttachmentId eq 'FILE-1'", 'usmf')).length === 0);
     });
 
     await t.test('nothing is left in the error queue', async () => {
