@@ -1,10 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
-import type { Row } from '../src/connectors/types';
+import type { Connector, Row } from '../src/connectors/types';
 import type { SystemName } from '../src/schema/entity-schema';
 import { arg, loadAverage, processCpuSeconds, machineFacts, type MachineFacts, machineLine, markdownTable, numberList, summarize, writeResults, type LatencySummary } from './support/report';
 import { mapWorkflowId } from '../src/contracts/names';
 import { CUSTOMER_MAPS, CUSTOMERS_MAP, enableMaps, settled, workflowCost } from './support/sync-control';
 import { MarkerWatch } from './support/visibility';
+import { createConnectors } from '../src/runtime/sync-dependencies';
+import { DEFAULT_SANDBOX_CLIENT } from '../src/sandbox/shared/auth';
 import { startBenchWorld, type BenchWorld } from './support/world';
 
 /**
@@ -13,7 +17,10 @@ import { startBenchWorld, type BenchWorld } from './support/world';
  * through), for pushed capture (F&O data events, Dataverse webhooks) and polled capture
  * (Dataverse change tracking, F&O reconciliation scans).
  *
- *   npx tsx bench/live-latency.ts [--rates 10,50,200] [--seconds 60] [--max-changes N] [--capture pushed,polled] [--directions finops,dataverse] [--poll-ms 1000] [--customers 6000] [--name live-latency]
+ *   npx tsx bench/live-latency.ts [--rates 10,50,200] [--seconds 60] [--max-changes N] [--capture pushed,polled] [--directions finops,dataverse] [--poll-ms 1000] [--customers 6000] [--name live-latency] [--cpu-profile file.cpuprofile]
+ *
+ * --cpu-profile samples this process during the scenarios only (not the seeding and initial
+ * sync), for bench/support/cpu-profile-summary.ts.
  */
 interface Scenario {
   capture: 'pushed' | 'polled';
@@ -37,6 +44,15 @@ interface Scenario {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The users' clients, apart from dualwrite's connectors: sharing them, the offered writes took
+ * slots of dualwrite's own concurrency limit (before 26 Nov 15:00 runs did).
+ */
+function userClients(w: BenchWorld): Record<SystemName, Connector> {
+  const endpoint = (s: { url: string; tokenUrl: string }) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: DEFAULT_SANDBOX_CLIENT.clientSecret });
+  return createConnectors({ finops: endpoint(w.finops), dataverse: endpoint(w.dataverse) }, w.deps.companies);
+}
 
 async function customerPool(w: BenchWorld, source: SystemName): Promise<{ key: Record<string, string> }[]> {
   const pool: { key: Record<string, string> }[] = [];
@@ -79,6 +95,7 @@ async function runScenario(w: BenchWorld, capture: Scenario['capture'], source: 
   const serverPid = w.temporal.server.process.pid;
   const serverCpuBefore = serverPid === undefined ? undefined : processCpuSeconds(serverPid);
   const cpuBefore = process.cpuUsage();
+  const users = userClients(w);
   const started = performance.now();
   const total = Math.round(rate * seconds);
   for (let i = 0; i < total; i++) {
@@ -88,7 +105,7 @@ async function runScenario(w: BenchWorld, capture: Scenario['capture'], source: 
     const marker = `${prefix}${i}`;
     markers.push(marker);
     const target = pool[i % pool.length]!;
-    const p = w.connectors[source]
+    const p = users[source]
       .writeBatch(entitySet, [{ id: 'w', kind: 'upsert', mode: 'update', key: target.key, values: { [column]: marker } }])
       .then(([r]) => {
         if (!r?.ok) writeErrors++;
@@ -167,16 +184,36 @@ async function main(): Promise<void> {
       const options = capture === 'polled' ? { pollEveryMs: pollMs, reconcileEveryMs: pollMs } : {};
       await enableMaps(w, { maps: CUSTOMER_MAPS, initialSync: { master: 'finops' }, options });
       await settled(w, CUSTOMERS_MAP);
+      const profiler = await startProfile(arg('cpu-profile'));
       for (const source of sources) {
         for (const rate of rates) {
           scenarios.push(await runScenario(w, capture, source, rate, Math.min(seconds, maxChanges / rate), 30_000));
           report(machine, pollMs, customers, scenarios);
         }
       }
+      await profiler?.stop(`${capture}`);
     } finally {
       await w.stop();
     }
   }
+}
+
+/** The V8 sampling profiler of this process (sandboxes, API, activities; workflows run in worker threads). */
+async function startProfile(file: string | undefined): Promise<{ stop(label: string): Promise<void> } | undefined> {
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(label) {
+      const { profile } = await session.post('Profiler.stop');
+      const out = file.replace(/(\.cpuprofile)?$/, `-${label}.cpuprofile`);
+      writeFileSync(out, JSON.stringify(profile));
+      session.disconnect();
+      process.stderr.write(`wrote ${out}\n`);
+    },
+  };
 }
 
 /** Written after every scenario, so a run cut short still leaves its figures. */

@@ -3,6 +3,8 @@ import type { Row } from '../src/connectors/types';
 import { arg, loadAverage, machineFacts, machineLine, markdownTable, summarize, writeResults, type LatencySummary } from './support/report';
 import { CUSTOMER_MAPS, CUSTOMERS_MAP, enableMaps, settled } from './support/sync-control';
 import { MarkerWatch } from './support/visibility';
+import { createConnectors } from '../src/runtime/sync-dependencies';
+import { DEFAULT_SANDBOX_CLIENT } from '../src/sandbox/shared/auth';
 import { catalogWith, startBenchWorld, type BenchWorld } from './support/world';
 
 /**
@@ -11,7 +13,7 @@ import { catalogWith, startBenchWorld, type BenchWorld } from './support/world';
  * Dataverse update at a fixed rate, beside the same updates with the map in async mode (the
  * cost of writing through), and checked: F&O committed before Dataverse did.
  *
- *   npx tsx bench/write-through.ts [--rate 20] [--seconds 60]
+ *   npx tsx bench/write-through.ts [--rate 20] [--seconds 60] [--customers 3000] [--name write-through]
  */
 interface Phase {
   mode: 'sync' | 'async';
@@ -32,6 +34,8 @@ interface Phase {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const endpoint = (s: { url: string; tokenUrl: string }) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: DEFAULT_SANDBOX_CLIENT.clientSecret });
+
 async function phase(w: BenchWorld, mode: Phase['mode'], rate: number, seconds: number): Promise<Phase> {
   const ids: string[] = [];
   let continuation: string | undefined;
@@ -48,6 +52,11 @@ async function phase(w: BenchWorld, mode: Phase['mode'], rate: number, seconds: 
   const answeredAt = new Map<string, number>();
   let failed = 0;
   const inFlight = new Set<Promise<void>>();
+  // The Dataverse user's client is not dualwrite's connector: sharing it, the user's writes
+  // (each held open by the synchronous step) took every slot of its concurrency limit, and the
+  // write-through's own lookup reads queued behind them until they timed out (a deadlock of the
+  // benchmark, not of the system).
+  const user = createConnectors({ finops: endpoint(w.finops), dataverse: endpoint(w.dataverse) }, ['usmf']).dataverse;
   const started = performance.now();
   for (let i = 0; i < total; i++) {
     const wait = started + (i * 1000) / rate - performance.now();
@@ -55,7 +64,7 @@ async function phase(w: BenchWorld, mode: Phase['mode'], rate: number, seconds: 
     const marker = `${prefix}${i}`;
     markers.push(marker);
     const sent = performance.now();
-    const p = w.connectors.dataverse
+    const p = user
       .writeBatch('accounts', [{ id: 'w', kind: 'upsert', mode: 'update', key: { accountid: ids[i % ids.length]! }, values: { name: marker } }])
       .then(([r]) => {
         answeredAt.set(marker, performance.now());
@@ -90,7 +99,7 @@ async function main(): Promise<void> {
     const catalog = catalogWith({ [CUSTOMERS_MAP]: (m) => (m.syncMode = mode) });
     const w = await startBenchWorld({
       mapsDir: catalog.dir,
-      finopsSeed: { customers: 3000, vendors: 0, products: 0, salesOrders: 0 },
+      finopsSeed: { customers: Number(arg('customers') ?? 3000), vendors: 0, products: 0, salesOrders: 0 },
       dataverseSeed: { accounts: 0, contacts: 0, vendors: 0, products: 0, salesOrders: 0 },
       syncEntitySets: mode === 'sync' ? ['accounts'] : [],
     });
@@ -122,7 +131,7 @@ async function main(): Promise<void> {
     '',
     machineLine(machine),
   ].join('\n');
-  writeResults('write-through', { machine, phases }, markdown);
+  writeResults(arg('name') ?? 'write-through', { machine, phases }, markdown);
   process.stdout.write(`${markdown}\n`);
 }
 

@@ -23,6 +23,8 @@ export interface StopInput {
 export interface ChangesAvailableInput {
   /** Backlog size the sender saw, if it knows it. */
   backlog?: number;
+  /** The directions that received changes, if the sender knows (else both are drained). */
+  directions?: ('finops-to-dataverse' | 'dataverse-to-finops')[];
 }
 
 export const pauseSignal = defineSignal<[PauseInput?]>('pause');

@@ -6,6 +6,7 @@ import {
   continueAsNew,
   executeChild,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -29,6 +30,7 @@ import type { TransformDirection } from '../../src/maps/schema';
 import type { DrainResult } from '../../activities/sync/contracts';
 import { Mutex } from '../mutex';
 import { initialSyncWorkflow } from '../initial-sync/workflow';
+import { DrainLanes } from './drain-lanes';
 import { MapStateMachine } from './map-state';
 import { control, systemActivities } from './activities';
 
@@ -56,11 +58,21 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
   // our synchronous webhook, a write-through of the other direction, which must not wait for it.
   const locks: Record<TransformDirection, Mutex> = { 'finops-to-dataverse': new Mutex(), 'dataverse-to-finops': new Mutex() };
 
+  // Runs started before this patch drain both directions in lockstep (one round at a time);
+  // later ones drain each direction on its own (see DrainLanes).
+  const perDirection = patched(PER_DIRECTION_DRAINS);
+  // Created before the handlers are registered: a signal may arrive in the first activation.
+  const lanesRef = { lanes: perDirection ? new DrainLanes() : null };
+  let publishedState: string | null = null;
   const publish = () => {
-    upsertSearchAttributes([
-      { key: DUALWRITE_MAP, value: input.map },
-      { key: DUALWRITE_STATE, value: s.state },
-    ]);
+    // Each upsert is a command and a history event: with lanes, only when the state changed.
+    if (!perDirection || publishedState !== s.state) {
+      upsertSearchAttributes([
+        { key: DUALWRITE_MAP, value: input.map },
+        { key: DUALWRITE_STATE, value: s.state },
+      ]);
+      publishedState = s.state;
+    }
     setCurrentDetails(s.details());
   };
 
@@ -69,8 +81,13 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
   setHandler(resumeSignal, (r) => s.requestResume(r ?? {}));
   setHandler(stopSignal, (p) => s.requestStop(p ?? {}));
   setHandler(changesAvailableSignal, (c) => {
-    s.changesAvailable = true;
     if (c?.backlog !== undefined) s.status.backlog = c.backlog;
+    // With lanes, a signal naming its directions wakes only those; others mean "look everywhere".
+    if (lanesRef.lanes && c?.directions && c.directions.length > 0) {
+      for (const d of c.directions) if (DIRECTIONS.includes(d)) lanesRef.lanes.want(d);
+      return;
+    }
+    s.changesAvailable = true;
   });
   setHandler(
     applyChangeUpdate,
@@ -152,12 +169,34 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
     publish();
   }
 
+  const lanes = lanesRef.lanes;
+  const drainInput = (direction: TransformDirection) => ({ map: input.map, direction, batchSize: opts.batchSize, budgetMs: opts.drainBudgetMs });
+  const drainLane = async (direction: TransformDirection) => {
+    lanes!.start(direction);
+    try {
+      const result = await locks[direction].runExclusive(() => systems[targetOf(direction)].apply.drainInbox(drainInput(direction)));
+      lanes!.succeeded(direction, result.remaining);
+      s.recordDrain({ ...result, remaining: lanes!.remaining() }, Date.now());
+      if (result.batches > 0) s.pendingLog.push({ type: 'batch', message: `${direction}: applied ${result.counts.applied + result.counts.deleted}, failed ${result.counts.failed}, remaining ${result.remaining}`, data: { ...result.counts, direction, remaining: result.remaining, batches: result.batches } });
+    } catch (err) {
+      s.status.lastError = errorMessage(err);
+      const permanent = err instanceof Error && 'cause' in err && isPermanent(err.cause);
+      if (permanent) s.transition('Failed', s.status.lastError);
+      // Target down or throttling: back off visibly (status shows lastError), then try again.
+      lanes!.failed(direction, Date.now(), !permanent);
+    } finally {
+      lanes!.ended(direction);
+      if (s.state === 'CatchingUp' && lanes!.idle() && lanes!.remaining() === 0) s.transition('Running', 'backlog drained');
+    }
+  };
+
   let failures = 0;
   for (;;) {
     await flushLog();
     publish();
 
     if (s.stopRequested) {
+      if (lanes) await condition(() => lanes.idle());
       await Promise.all(DIRECTIONS.map((d) => locks[d].runExclusive(async () => undefined)));
       s.transition('Stopped', s.stopRequested.reason ?? 'stopped', s.stopRequested.by);
       await flushLog();
@@ -166,12 +205,14 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
       return s.snapshot();
     }
 
-    if (shouldContinueAsNew(opts.maxHistoryEvents)) {
-      await condition(allHandlersFinished);
+    if (shouldContinueAsNew(opts.maxHistoryEvents ?? (perDirection ? LIVE_HISTORY_EVENTS : undefined))) {
+      await condition(() => allHandlersFinished() && (lanes?.idle() ?? true));
       return continueAsNew<typeof tableMapWorkflow>({ ...input, initialSync: undefined, options: { ...input.options, taskQueues: opts.taskQueues }, carried: s.carry() });
     }
 
     if (s.resumeMode) {
+      // A drain still finishing must not apply what park or discard is about to move away.
+      if (lanes) await condition(() => lanes.idle());
       const mode = s.resumeMode;
       s.resumeMode = null;
       if (mode === 'park') {
@@ -186,6 +227,7 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
       s.status.pauseReason = null;
       s.status.lastError = null;
       failures = 0;
+      lanes?.resetFailures();
       s.changesAvailable = true;
       s.transition(mode === 'drain' && s.status.backlog > 0 ? 'CatchingUp' : 'Running', `resumed (${mode})`);
       continue;
@@ -221,7 +263,15 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
       if (requeued > 0) s.changesAvailable = true;
     }
 
-    if (s.applying && s.changesAvailable) {
+    if (lanes) {
+      if (s.applying && s.changesAvailable) {
+        s.changesAvailable = false;
+        lanes.wantAll();
+      }
+      // A direction whose drain is running picks the new changes up itself (it reads the inbox
+      // until empty) or is started again when it ends (wanted stays set).
+      if (s.applying) for (const d of DIRECTIONS) if (lanes.startable(d, Date.now())) void drainLane(d);
+    } else if (s.applying && s.changesAvailable) {
       s.changesAvailable = false;
       try {
         // Both directions at once: they read different sources and write different targets.
@@ -255,14 +305,41 @@ export async function tableMapWorkflow(input: TableMapInput): Promise<MapStatus>
       opts.pollEveryMs > 0 ? s.nextPollAt : Infinity,
       opts.reconcileEveryMs > 0 ? s.nextReconcileAt : Infinity,
       s.applying && opts.deferredRetryEveryMs > 0 ? s.nextDeferredRetryAt : Infinity,
+      s.applying && lanes ? lanes.nextRetryAt(now) : Infinity,
     );
-    const wake = () => (s.applying && s.changesAvailable) || s.stopRequested !== null || s.resumeMode !== null || s.pendingLog.length > 0 || s.cascadeReason !== null;
+    const finished = lanes?.finished ?? 0;
+    const wake = () =>
+      // With lanes, a signal while both directions drain needs no turn of the loop: the drains
+      // read the inbox until it is empty, and the end of either wakes the loop anyway.
+      (s.applying && s.changesAvailable && (lanes === null || !DIRECTIONS.every((d) => lanes.of(d).running))) ||
+      s.stopRequested !== null ||
+      s.resumeMode !== null ||
+      s.pendingLog.length > 0 ||
+      s.cascadeReason !== null ||
+      (lanes !== null && (lanes.finished !== finished || (s.applying && DIRECTIONS.some((d) => lanes.startable(d, Date.now())))));
     if (wakeAt === Infinity) await condition(wake);
     else await condition(wake, Math.max(1, wakeAt - Date.now()));
   }
 }
 
 const DIRECTIONS: readonly TransformDirection[] = ['finops-to-dataverse', 'dataverse-to-finops'];
+
+/**
+ * Continue-as-new past this many events unless the input says otherwise. A worker that loses a
+ * run from its cache (a workflow task timed out on a starved machine) replays the whole run
+ * before it can answer: at 4,700 events (600 KB) that took 20 s and timed the next task out
+ * too, stalling live sync for minutes. The server's own suggestion comes far later.
+ */
+const LIVE_HISTORY_EVENTS = 2_000;
+
+/**
+ * patched() id: each direction drains on its own. A drain does not linger for more changes once
+ * the inbox is empty: it could then apply a change made after a pause was reported (the pause
+ * cannot reach a running activity quickly), breaking "paused: apply stops".
+ */
+const PER_DIRECTION_DRAINS = 'per-direction-drains';
+
+
 
 /** How long a write-through waits for a busy drain of its direction before it queues instead. */
 const WRITE_THROUGH_WAIT = '5 seconds';

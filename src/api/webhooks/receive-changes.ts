@@ -6,7 +6,7 @@ import { routeChanges } from '../../capture/route-changes';
 import type { ChangeRecord } from '../../connectors/types';
 import { applyChangeUpdate, changesAvailableSignal } from '../../contracts/map-messages';
 import { mapWorkflowId } from '../../contracts/names';
-import type { TableMap } from '../../maps/schema';
+import type { TableMap, TransformDirection } from '../../maps/schema';
 import { effectiveSettings } from '../../maps/schema';
 import type { SystemName } from '../../schema/entity-schema';
 import type { ChangeInbox } from '../../store/inbox';
@@ -108,7 +108,9 @@ export async function receiveChanges(c: Context, system: SystemName, deps: Recei
   }
   const appended = queued.length > 0 ? await deps.inbox.append(queued) : { appended: 0, duplicates: 0, maps: [] };
   // The changes are durable in the inbox now: the poke need not hold up the sender's answer.
-  for (const map of appended.maps) coalescerFor(deps.client).poke(map);
+  // Each map is told which directions got changes, so it does not start an empty drain of the
+  // other one (a drain holds its direction's lock, which write-through waits for).
+  for (const map of appended.maps) coalescerFor(deps.client).poke(map, [...new Set(queued.filter((c) => c.map === map).map((c) => c.direction))]);
   return { accepted: appended.appended, duplicates: appended.duplicates, applied, maps: appended.maps };
 }
 
@@ -142,13 +144,13 @@ function coalescerFor(client: Client): SignalCoalescer {
   let coalescer = coalescers.get(client);
   if (!coalescer) {
     const created: SignalCoalescer = new SignalCoalescer(
-      (map) => client.workflow.getHandle(mapWorkflowId(map)).signal(changesAvailableSignal, {}),
+      (map, directions) => client.workflow.getHandle(mapWorkflowId(map)).signal(changesAvailableSignal, directions.length > 0 ? { directions: directions as TransformDirection[] } : {}),
       50,
-      (map, err) => {
+      (map, err, directions) => {
         // A map that is not running keeps its changes in the inbox until it starts.
         if (err instanceof WorkflowNotFoundError) return;
         console.error(JSON.stringify({ level: 'warn', msg: 'could not poke map workflow; trying again in 1 s', map, error: err instanceof Error ? err.message : String(err) }));
-        setTimeout(() => created.poke(map), 1000).unref();
+        setTimeout(() => created.poke(map, directions), 1000).unref();
       },
     );
     coalescer = created;

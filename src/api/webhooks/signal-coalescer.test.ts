@@ -44,3 +44,26 @@ test('signals of one map keep the minimum interval; a failed one is reported', a
   assert.ok(at[1]! - at[0]! >= 38, `at least the interval apart: ${at[1]! - at[0]!} ms`);
   assert.deepEqual(errors, ['temporal unavailable']);
 });
+
+test('each signal carries the details named by the pokes since the previous one', async () => {
+  const sent: { map: string; details: string[] }[] = [];
+  let release: () => void = () => undefined;
+  const coalescer = new SignalCoalescer(
+    (map, details) =>
+      new Promise<void>((resolve) => {
+        sent.push({ map, details });
+        release = resolve;
+      }),
+    0,
+  );
+  coalescer.poke('a', ['finops-to-dataverse']);
+  coalescer.poke('a', ['dataverse-to-finops']);
+  coalescer.poke('a', ['finops-to-dataverse']);
+  release();
+  const deadline = Date.now() + 2000;
+  while (sent.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(sent, [
+    { map: 'a', details: ['finops-to-dataverse'] },
+    { map: 'a', details: ['dataverse-to-finops', 'finops-to-dataverse'] },
+  ]);
+});
