@@ -13,7 +13,6 @@ import type { ErrorRecordInput } from '../../../src/store/error-queue';
 import type { SyncDependencies } from '../deps';
 import { sidesOf, type Outcome, type SourceChange } from './change';
 import { LookupResolver, matches } from './lookup-resolver';
-import { RowIndex } from './row-index';
 
 /** The ledger's mark of a record dualwrite deleted (never a content hash, which is hex). */
 export const TOMBSTONE = 'deleted';
@@ -22,14 +21,6 @@ interface Forgotten {
   recordKey: string;
   sourceId?: string;
   targetId?: string;
-}
-
-/** Ledger tombstones of a deleted record on both sides. */
-function tombstones(map: string, source: SystemName, target: SystemName, f: Forgotten): LedgerEntryInput[] {
-  return [
-    { map, side: source, recordKey: f.recordKey, hash: TOMBSTONE, ...(f.sourceId ? { recordId: f.sourceId } : {}) },
-    { map, side: target, recordKey: f.recordKey, hash: TOMBSTONE, ...(f.targetId ? { recordId: f.targetId } : {}) },
-  ];
 }
 
 export interface ApplyOptions {
@@ -157,28 +148,10 @@ export class ApplyEngine {
       this.deps.store.ledger.get(map.name, target, allKeys),
     ]);
 
-    // A delete whose row exists again is stale (deleted, then created anew, perhaps by the other
-    // direction's drain as the winner of a conflict). Read after the ledger: a row that drain
-    // re-created before its ledger write is then visible here.
-    if (opts.refreshSource && opts.mode === 'live' && deletes.length > 0) {
-      const alive = await this.readSourceRows(map, source, deletes.map((d) => d.change));
-      for (const d of deletes.splice(0, deletes.length)) {
-        if (alive.has(d.change.ref)) done({ ref: d.change.ref, kind: 'ignored', recordKey: d.recordKey, message: 'the source row exists again: this delete is stale' });
-        else deletes.push(d);
-      }
-    }
-
     // 4. Echo suppression: this exact content of the source row is what we wrote (or already carried).
     const toTransform = upserts.filter((u) => {
-      if (opts.mode !== 'live') return true;
-      const ledger = sourceLedger.get(u.recordKey);
-      if (ledger?.hash === u.sourceHash) {
+      if (opts.mode === 'live' && sourceLedger.get(u.recordKey)?.hash === u.sourceHash) {
         done({ ref: u.change.ref, kind: 'echo', recordKey: u.recordKey });
-        return false;
-      }
-      // A row we are deleting (or deleted) read just before it went: carrying it would revive it.
-      if (ledger?.hash === TOMBSTONE && this.isTombstoned(u, ledger)) {
-        done({ ref: u.change.ref, kind: 'ignored', recordKey: u.recordKey, message: 'this record is being deleted; the row read is the one deleted' });
         return false;
       }
       return true;
@@ -206,12 +179,12 @@ export class ApplyEngine {
     // 6. Current target rows, to write only differences and to see concurrent edits.
     const targetSchema = this.schema(target, map[target].entitySet);
     const select = this.targetSelect(map, target, targetSchema, transformed.map((t) => t.key));
-    const current = new RowIndex(transformed.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, transformed.map((t) => t.key), select) : []);
+    const current = transformed.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, transformed.map((t) => t.key), select) : [];
 
     const ops: WriteOp[] = [];
     const pendingWrites = new Map<string, { prepared: (typeof transformed)[number]; targetHash: string; existing?: Row; op: 'upsert' }>();
     for (const t of transformed) {
-      const existing = current.find(t.key);
+      const existing = current.find((row) => matches(row, t.key));
       const targetHash = contentHash(map, target, { ...(existing ?? {}), ...t.image });
       if (existing && contentHash(map, target, existing) === targetHash) {
         done({ ref: t.change.ref, kind: 'unchanged', recordKey: t.recordKey, recordId: this.recordIdOf(target, map, existing) });
@@ -221,10 +194,8 @@ export class ApplyEngine {
         );
         continue;
       }
-      if (opts.mode === 'live') {
-        const verdict = existing
-          ? this.conflict(map, source, target, t.change, t.row, existing, targetLedger.get(t.recordKey))
-          : this.editMeetsDelete(map, source, target, targetLedger.get(t.recordKey));
+      if (opts.mode === 'live' && existing) {
+        const verdict = this.conflict(map, source, target, t.change, t.row, existing, targetLedger.get(t.recordKey));
         if (verdict) {
           done({ ref: t.change.ref, kind: 'conflict', recordKey: t.recordKey, message: verdict });
           continue;
@@ -239,23 +210,12 @@ export class ApplyEngine {
     }
 
     const deleteOps = new Map<string, { change: SourceChange; recordKey: string }>();
-    const tombstone = (recordKey: string, change: SourceChange): Forgotten => ({
-      recordKey,
-      sourceId: change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId,
-      targetId: targetLedger.get(recordKey)?.recordId,
-    });
     const toDelete: { change: SourceChange; recordKey: string; key: KeyValues }[] = [];
-    const tombstoned: { change: SourceChange; recordKey: string; key: KeyValues }[] = [];
     for (const d of deletes) {
       // The ledger keeps a tombstone where we deleted: a delete of that record coming back is
-      // the echo of ours, unless the target row exists again (created anew since, on either side).
+      // the echo of ours (its key may not even address the other side: lookups in keys).
       if (sourceLedger.get(d.recordKey)?.hash === TOMBSTONE || targetLedger.get(d.recordKey)?.hash === TOMBSTONE) {
-        // By integration key, which finds a row created anew; a Dataverse key holding a lookup
-        // cannot address a row by its values, so the row we deleted is looked for instead.
-        const byValues = target === 'finops' || keyLookupColumns(map).length === 0;
-        const key = this.targetKeyForDelete(map, target, d.recordKey, byValues ? undefined : targetLedger.get(d.recordKey), lookups);
-        if (key) tombstoned.push({ ...d, key });
-        else done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
+        done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
         continue;
       }
       const key = this.targetKeyForDelete(map, target, d.recordKey, targetLedger.get(d.recordKey), lookups);
@@ -265,32 +225,6 @@ export class ApplyEngine {
       }
       toDelete.push({ ...d, key });
     }
-    if (tombstoned.length > 0) {
-      const alive = await this.deps.connectors[target].readByKeys(map[target].entitySet, tombstoned.map((d) => d.key), this.targetSelect(map, target, targetSchema, tombstoned.map((d) => d.key)));
-      const pk = targetSchema?.primaryKey[0];
-      for (const d of tombstoned) {
-        const row = alive.find((r) => matches(r, d.key));
-        if (!row) done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
-        else toDelete.push({ ...d, key: target === 'dataverse' && pk && typeof row[pk] === 'string' ? { [pk]: row[pk] as string } : d.key });
-      }
-    }
-    // A delete meeting an edit of the target made since our last write is a conflict too.
-    const editedTargets = opts.mode === 'live' && toDelete.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, toDelete.map((d) => d.key), this.targetSelect(map, target, targetSchema, toDelete.map((d) => d.key))) : [];
-    const losingDeletes: string[] = [];
-    for (const d of toDelete.splice(0, toDelete.length)) {
-      const existing = editedTargets.find((row) => matches(row, d.key));
-      const ledger = targetLedger.get(d.recordKey);
-      const verdict = existing && ledger && ledger.hash !== TOMBSTONE && contentHash(map, target, existing) !== ledger.hash ? this.deleteMeetsEdit(map, source, target, d.change, existing) : undefined;
-      if (!verdict) {
-        toDelete.push(d);
-        continue;
-      }
-      done({ ref: d.change.ref, kind: 'conflict', recordKey: d.recordKey, message: verdict });
-      losingDeletes.push(d.recordKey);
-    }
-    // The source side is forgotten: the target's edit, drained the other way, then finds no
-    // ledger entry for the missing row and creates it again instead of seeing a conflict.
-    if (losingDeletes.length > 0) await this.deps.store.ledger.delete(map.name, source, losingDeletes);
     for (const d of toDelete) {
       const id = `d${deleteOps.size}`;
       ops.push({ id, kind: 'delete', key: d.key });
@@ -298,7 +232,14 @@ export class ApplyEngine {
     }
     // Tombstones go in before the deletes: the other side's webhook of our delete may be drained
     // (by the other direction's drain, running at the same time) before this batch ends.
-    const tombstonesFirst = [...deleteOps.values()].flatMap(({ recordKey, change }) => tombstones(map.name, source, target, tombstone(recordKey, change)));
+    const tombstonesFirst = [...deleteOps.values()].flatMap(({ recordKey, change }) => {
+      const sourceId = change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId;
+      const targetId = targetLedger.get(recordKey)?.recordId;
+      return [
+        { map: map.name, side: source, recordKey, hash: TOMBSTONE, ...(sourceId ? { recordId: sourceId } : {}) },
+        { map: map.name, side: target, recordKey, hash: TOMBSTONE, ...(targetId ? { recordId: targetId } : {}) },
+      ];
+    });
     if (tombstonesFirst.length > 0) await this.deps.store.ledger.put(tombstonesFirst);
 
     // 7. Write, then record every outcome.
@@ -307,6 +248,11 @@ export class ApplyEngine {
     const forgotten: Forgotten[] = [];
     // Ledger entries to put back where a delete did not happen after all.
     const restore: LedgerEntry[] = [];
+    const tombstone = (recordKey: string, change: SourceChange): Forgotten => ({
+      recordKey,
+      sourceId: change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId,
+      targetId: targetLedger.get(recordKey)?.recordId,
+    });
     for (const result of results) {
       const write = pendingWrites.get(result.id);
       const del = deleteOps.get(result.id);
@@ -357,7 +303,12 @@ export class ApplyEngine {
   private async flush(map: TableMap, direction: TransformDirection, entries: LedgerEntryInput[], resolvedKeys: string[], forgotten: Forgotten[], errors: ErrorRecordInput[]): Promise<void> {
     if (entries.length > 0) await this.deps.store.ledger.put(entries);
     const { source, target } = sidesOf(direction);
-    if (forgotten.length > 0) await this.deps.store.ledger.put(forgotten.flatMap((f) => tombstones(map.name, source, target, f)));
+    if (forgotten.length > 0) {
+      await this.deps.store.ledger.put(forgotten.flatMap(({ recordKey, sourceId, targetId }) => [
+        { map: map.name, side: source, recordKey, hash: TOMBSTONE, ...(sourceId ? { recordId: sourceId } : {}) },
+        { map: map.name, side: target, recordKey, hash: TOMBSTONE, ...(targetId ? { recordId: targetId } : {}) },
+      ]));
+    }
     const unchangedKeys = entries.filter((e) => e.side === target).map((e) => e.recordKey);
     const settled = [...new Set([...resolvedKeys, ...unchangedKeys, ...forgotten.map((f) => f.recordKey)])];
     if (settled.length > 0) await this.deps.store.errors.markResolved(map.name, direction, settled);
@@ -375,48 +326,12 @@ export class ApplyEngine {
     if (conflict.policy === 'masterWins') {
       return source === conflict.master ? undefined : `both sides changed; ${conflict.master} is master`;
     }
-    // Both directions must judge alike, or each lets the other win and the sides stay apart: the
-    // rows' own modification times first (the source row is fresh in live drains), then the capture's.
-    const sourceTime = timeOf(row[this.schema(source, map[source].entitySet)?.modifiedColumn ?? '']) ?? timeOf(change.changedAt);
+    const sourceTime = timeOf(change.changedAt ?? row[this.schema(source, map[source].entitySet)?.modifiedColumn ?? '']);
     const targetTime = timeOf(existing[this.schema(target, map[target].entitySet)?.modifiedColumn ?? '']);
     if (sourceTime === undefined || targetTime === undefined) return source === conflict.master ? undefined : `both sides changed and times are unknown; ${conflict.master} is master`;
     if (targetTime > sourceTime) return `both sides changed; the ${target} edit is newer`;
     if (targetTime === sourceTime && source !== conflict.master) return `both sides changed at the same time; ${conflict.master} is master`;
     return undefined;
-  }
-
-  /**
-   * The target row is gone although we wrote it (the ledger has its content, not a tombstone):
-   * someone deleted it and that delete is on its way the other direction. Under masterWins the
-   * master decides; under lastWriterWins the edit wins (the delete's time is not known here), and
-   * the delete, drained later, finds its row alive again and is dropped as stale.
-   */
-  private editMeetsDelete(map: TableMap, source: SystemName, target: SystemName, targetLedger: LedgerEntry | undefined): string | undefined {
-    if (!targetLedger || targetLedger.hash === TOMBSTONE) return undefined;
-    const { conflict } = effectiveSettings(map);
-    if (conflict.policy === 'masterWins' && source !== conflict.master) return `the ${target} row was deleted while ${source} changed it; ${conflict.master} is master`;
-    return undefined;
-  }
-
-  /** The source row was deleted while the target row was changed since our last write: who wins? */
-  private deleteMeetsEdit(map: TableMap, source: SystemName, target: SystemName, change: SourceChange, existing: Row): string | undefined {
-    const { conflict } = effectiveSettings(map);
-    if (conflict.policy === 'masterWins') return source === conflict.master ? undefined : `the ${source} row was deleted while ${target} changed it; ${conflict.master} is master`;
-    const deletedAt = timeOf(change.changedAt);
-    const editedAt = timeOf(existing[this.schema(target, map[target].entitySet)?.modifiedColumn ?? '']);
-    if (deletedAt === undefined || editedAt === undefined) return source === conflict.master ? undefined : `the ${source} row was deleted while ${target} changed it, times unknown; ${conflict.master} is master`;
-    if (editedAt > deletedAt || (editedAt === deletedAt && source !== conflict.master)) return `the ${source} row was deleted before the ${target} edit`;
-    return undefined;
-  }
-
-  /**
-   * Is the source row the very row our tombstone marks (rather than a row created anew since)?
-   * Only Dataverse rows can tell, by id: an F&O key is reused by a row created again, and its
-   * content or times do not prove which row it is, so F&O rows are carried (a revived row then
-   * meets the delete as a conflict, which converges).
-   */
-  private isTombstoned(u: Prepared, tombstone: LedgerEntry): boolean {
-    return u.sourceRecordId !== undefined && tombstone.recordId !== undefined && u.sourceRecordId.toLowerCase() === tombstone.recordId.toLowerCase();
   }
 
   private async fillSourceRows(map: TableMap, source: SystemName, changes: readonly SourceChange[], refresh: boolean): Promise<Map<string, Row>> {
@@ -427,20 +342,13 @@ export class ApplyEngine {
       if (c.values && !(refresh && (c.key || c.recordId))) rows.set(c.ref, c.values);
       else if (c.key || c.recordId) missing.push(c);
     }
-    for (const [ref, row] of await this.readSourceRows(map, source, missing)) rows.set(ref, row);
-    return rows;
-  }
-
-  /** The current source rows of these changes (by key, else by record id), by change ref. */
-  private async readSourceRows(map: TableMap, source: SystemName, changes: readonly SourceChange[]): Promise<Map<string, Row>> {
-    const rows = new Map<string, Row>();
-    const pk = this.schema(source, map[source].entitySet)?.primaryKey[0];
-    const addressable = changes.filter((c) => c.key || c.recordId);
-    if (addressable.length === 0) return rows;
+    if (missing.length === 0) return rows;
+    const schema = this.schema(source, map[source].entitySet);
+    const pk = schema?.primaryKey[0];
     const keyOf = (c: SourceChange): KeyValues => c.key ?? { [pk ?? 'id']: c.recordId! };
-    const found = new RowIndex(await this.deps.connectors[source].readByKeys(map[source].entitySet, addressable.map(keyOf)));
-    for (const c of addressable) {
-      const row = found.find(keyOf(c));
+    const found = await this.deps.connectors[source].readByKeys(map[source].entitySet, missing.map(keyOf));
+    for (const c of missing) {
+      const row = found.find((r) => matches(r, keyOf(c)));
       if (row) rows.set(c.ref, row);
     }
     return rows;
