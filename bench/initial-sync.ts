@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { SystemName } from '../src/schema/entity-schema';
-import { directCopy } from './support/direct-copy';
-import { arg, formatNumber, loadAverage, machineFacts, machineLine, markdownTable, numberList, rssSampler, writeResults } from './support/report';
+import { countSourceRows, directCopy } from './support/direct-copy';
+import { arg, formatNumber, loadAverage, machineFacts, machineLine, markdownTable, numberList, processCpuSeconds, rssSampler, writeResults } from './support/report';
 import { CUSTOMER_MAPS, CUSTOMERS_MAP, enableMaps, initialSyncCost, mapStatus } from './support/sync-control';
-import { dependencyGraph } from '../src/maps/graph';
 import { startBenchWorld, type BenchWorld } from './support/world';
 
 /**
@@ -24,6 +23,15 @@ interface Row {
   variant: Variant;
   rowsRead: number;
   rowsWritten: number;
+  /** Rows of the target's entity set after the copy (each source row exactly once, into an empty target). */
+  targetRows: number;
+  /**
+   * CPU seconds of the copy: this process (sandboxes, connectors, engine, worker) plus the
+   * Temporal server. Far less sensitive than wall time to other jobs on a shared machine.
+   */
+  cpuSeconds: number;
+  rowsPerCpuSecond: number;
+  cpuRatioToRaw: number | null;
   failed: number;
   seconds: number;
   rowsPerSecond: number;
@@ -60,6 +68,9 @@ async function runVariant(master: SystemName, size: number, variant: Variant, pa
       for (const prerequisite of CUSTOMER_MAPS.filter((m) => m !== CUSTOMERS_MAP)) await directCopy(w, prerequisite, master, 'raw', pageSize);
     }
     const rss = rssSampler();
+    const serverPid = w.temporal.server.process.pid;
+    const serverCpuBefore = serverPid === undefined ? 0 : (processCpuSeconds(serverPid) ?? 0);
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let rowsRead: number;
     let rowsWritten: number;
@@ -72,9 +83,9 @@ async function runVariant(master: SystemName, size: number, variant: Variant, pa
       const result = status.initialSync.result;
       if (!result) throw new Error(`${CUSTOMERS_MAP} finished enabling without an initial sync result: ${JSON.stringify(status)}`);
       const cost = await initialSyncCost(w.client, CUSTOMERS_MAP);
-      // A self-referencing map is read twice (pass 2 sets the self lookups): count source rows once.
-      const passes = dependencyGraph([await w.maps.get(CUSTOMERS_MAP)]).selfReferencing.includes(CUSTOMERS_MAP) ? 2 : 1;
-      rowsRead = result.read / passes;
+      // A self-referencing map reads again, in pass 2, the rows holding a self reference: the
+      // rate counts each source row once (counted afterwards, untimed).
+      rowsRead = await countSourceRows(w, CUSTOMERS_MAP, master);
       rowsWritten = result.created + result.updated;
       failed = result.failed;
       // The child workflow's own span, from the server's clock: prerequisite maps are not counted.
@@ -88,12 +99,20 @@ async function runVariant(master: SystemName, size: number, variant: Variant, pa
       failed = counts.failed;
     }
     const mem = rss.stop();
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6 + (serverPid === undefined ? 0 : (processCpuSeconds(serverPid) ?? 0) - serverCpuBefore);
+    const targetSet = (await w.maps.get(CUSTOMERS_MAP))[master === 'finops' ? 'dataverse' : 'finops'].entitySet;
+    const targetRows = master === 'finops' ? w.dataverse.store.count(targetSet) : w.finops.store.count(targetSet);
     const row: Row = {
       master,
       size,
       variant,
       rowsRead,
       rowsWritten,
+      targetRows,
+      cpuSeconds: Math.round(cpuSeconds * 10) / 10,
+      rowsPerCpuSecond: Math.round(rowsRead / cpuSeconds),
+      cpuRatioToRaw: null,
       failed,
       seconds: Math.round(seconds * 100) / 100,
       rowsPerSecond: Math.round(rowsRead / seconds),
@@ -106,7 +125,7 @@ async function runVariant(master: SystemName, size: number, variant: Variant, pa
       seedSeconds: Math.round(seedSeconds),
       load: loadAverage(),
     };
-    process.stderr.write(`${master} ${size} ${variant}: ${formatNumber(row.rowsPerSecond)} rows/s (${rowsRead} read, ${rowsWritten} written, ${failed} failed, ${row.seconds} s)\n`);
+    process.stderr.write(`${master} ${size} ${variant}: ${formatNumber(row.rowsPerSecond)} rows/s (${rowsRead} read, ${rowsWritten} written, ${targetRows} in the target, ${failed} failed, ${row.seconds} s)\n`);
     return row;
   } finally {
     await w.stop();
@@ -128,6 +147,7 @@ async function main(): Promise<void> {
         for (const variant of variants) group.push(await runVariant(master, size, variant, pageSize, pagesPerActivity));
         const raw = group.find((r) => r.variant === 'raw');
         for (const r of group) r.ratioToRaw = raw ? Math.round((r.rowsPerSecond / raw.rowsPerSecond) * 100) / 100 : null;
+        for (const r of group) r.cpuRatioToRaw = raw ? Math.round((r.rowsPerCpuSecond / raw.rowsPerCpuSecond) * 100) / 100 : null;
         rows.push(...group);
       }
     }
@@ -135,13 +155,13 @@ async function main(): Promise<void> {
   machine.loadAtEnd = loadAverage();
   const label = (m: SystemName) => (m === 'finops' ? 'F&O → Dataverse' : 'Dataverse → F&O');
   const table = markdownTable(
-    ['Direction', 'Customers', 'Variant', 'Rows read', 'Written', 'Failed', 'Seconds', 'Rows/s', 'vs raw', 'Peak RSS MiB', 'History events', 'Events / 1,000 rows', 'Load (1 min)'],
-    rows.map((r) => [label(r.master), r.size, r.variant, r.rowsRead, r.rowsWritten, r.failed, r.seconds, r.rowsPerSecond, r.ratioToRaw === null ? null : `${Math.round(r.ratioToRaw * 100)}%`, r.rssPeakMiB, r.historyEvents, r.historyEventsPer1000Rows, r.load[0]]),
+    ['Direction', 'Customers', 'Variant', 'Rows read', 'Written', 'Target rows', 'Failed', 'Seconds', 'Rows/s', 'vs raw', 'CPU s', 'Rows / CPU s', 'vs raw (CPU)', 'Peak RSS MiB', 'History events', 'Events / 1,000 rows', 'Load (1 min)'],
+    rows.map((r) => [label(r.master), r.size, r.variant, r.rowsRead, r.rowsWritten, r.targetRows, r.failed, r.seconds, r.rowsPerSecond, r.ratioToRaw === null ? null : `${Math.round(r.ratioToRaw * 100)}%`, r.cpuSeconds, r.rowsPerCpuSecond, r.cpuRatioToRaw === null ? null : `${Math.round(r.cpuRatioToRaw * 100)}%`, r.rssPeakMiB, r.historyEvents, r.historyEventsPer1000Rows, r.load[0]]),
   );
   const markdown = [
     '### Initial sync (customers-v3-accounts)',
     '',
-    `Page size ${pageSize}, ${pagesPerActivity} pages per activity. raw = read page, map, one $batch of upserts, no Temporal; raw-create = the same with plain creates (no PATCH-then-POST); engine = the same loop through the apply engine (diffing, ledger), no Temporal; temporal = the real initial-sync child workflow (its own span, prerequisite maps excluded). Peak RSS is the benchmark process, which also hosts both sandboxes and the worker.`,
+    `Page size ${pageSize}, ${pagesPerActivity} pages per activity. raw = read page, map, one $batch of upserts, no Temporal; raw-create = the same with plain creates (no PATCH-then-POST); engine = the same loop through the apply engine (diffing, ledger), no Temporal; temporal = the real initial-sync child workflow (its own span, prerequisite maps excluded). Written = created + updated as counted by the copy (a page replayed after a retried activity counts as unchanged); Target rows = rows in the target's entity set afterwards (each source row exactly once). Peak RSS is the benchmark process, which also hosts both sandboxes and the worker. CPU s = CPU seconds of that process plus the Temporal server during the copy (raw and engine leave the server idle), the fairer comparison when other jobs load the machine.`,
     '',
     table,
     '',

@@ -77,6 +77,23 @@ export async function directCopy(world: BenchWorld, mapName: string, master: Sys
   return counts;
 }
 
+/** The rows a copy of the map from `master` reads (untimed: a key-only read of the same pages). */
+export async function countSourceRows(world: BenchWorld, mapName: string, master: SystemName): Promise<number> {
+  const map = await world.maps.get(mapName);
+  const resolver = new LookupResolver(world.connectors.dataverse, world.deps.schemas);
+  let rows = 0;
+  for (const company of map.scope === 'company' ? world.deps.companies : [null]) {
+    const { filter, company: finopsCompany } = await pageFilter(map, master, company, resolver);
+    let continuation: string | undefined;
+    do {
+      const page = await world.connectors[master].readPage({ entitySet: map[master].entitySet, select: map[master].key, filter, company: finopsCompany, pageSize: 5000, continuation });
+      rows += page.rows.length;
+      continuation = page.continuation;
+    } while (continuation);
+  }
+  return rows;
+}
+
 /** The master's filter for one company, built as the initial-sync activity builds it. */
 async function pageFilter(map: TableMap, master: SystemName, company: string | null, resolver: LookupResolver): Promise<{ filter?: string; company?: string }> {
   const filters = [renderFilter(map, master)];

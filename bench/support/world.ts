@@ -126,7 +126,9 @@ export async function startBenchWorld(opts: BenchWorldOptions): Promise<BenchWor
 
     const endpoint = (s: { url: string; tokenUrl: string }) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: DEFAULT_SANDBOX_CLIENT.clientSecret });
     const connectors = createConnectors({ finops: endpoint(finops), dataverse: endpoint(dataverse) }, companies);
-    const maps = directoryMapProvider(opts.mapsDir ?? join(__dirname, '../../maps'), { refreshMs: 0 });
+    // The production refresh (maps re-read at most every 5 s): re-reading and validating the
+    // catalog on every call was a fifth of a catch-up's CPU (once per webhook and per batch).
+    const maps = directoryMapProvider(opts.mapsDir ?? join(__dirname, '../../maps'));
     const taskQueue = `bench-${process.pid}-${++worldCount}`;
     const deps = syncDependencies({ store, connectors, maps, companies, client: temporal.client, taskQueue });
 

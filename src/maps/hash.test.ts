@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { loadStandardCatalog } from './catalog';
 import { contentHash, mappedColumns } from './hash';
 import type { TableMap } from './schema';
+import { canonicalJson, sha256Hex } from './sha256';
 
 const accounts = loadStandardCatalog().maps.find((m) => m.name === 'customers-v3-accounts') as TableMap;
 
@@ -33,5 +34,11 @@ describe('contentHash', () => {
     const h = contentHash(accounts, 'finops', { CustomerAccount: 'US-001', OrganizationName: 'Contoso' });
     assert.match(h, /^[0-9a-f]{64}$/);
     assert.equal(h, contentHash(accounts, 'finops', { OrganizationName: 'Contoso', CustomerAccount: 'US-001' }));
+  });
+
+  it('is the same digest as the plain-TypeScript SHA-256, so ledgers written before stay valid', () => {
+    const row = { CustomerAccount: 'US-001', OrganizationName: 'Zoë Ltd — ünïcode', CreditLimit: 1500.5 };
+    const picked = Object.fromEntries(mappedColumns(accounts, 'finops').map((c) => [c, Object.hasOwn(row, c) ? row[c as keyof typeof row] : null]));
+    assert.equal(contentHash(accounts, 'finops', row), sha256Hex(canonicalJson(picked)));
   });
 });

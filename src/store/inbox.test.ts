@@ -188,6 +188,25 @@ describeEachDialect('change inbox', (store) => {
     }
   });
 
+  it('appends started together share commits, yet each caller gets its own result, in call order', async () => {
+    const results = await Promise.all([
+      store().inbox.append([change('group', 'a', 'g1'), change('group', 'b', 'g2')]),
+      store().inbox.append([change('group', 'a', 'g1'), change('group-2', 'c', 'g3')]),
+      store().inbox.append([change('group', 'd', 'g4'), change('group', 'd', 'g4')]),
+      store().inbox.append([{ ...change('group', 'e', 'g5'), op: 'merge' as never }]).catch((err: Error) => err),
+      store().inbox.append([change('group', 'f', 'g6')]),
+    ]);
+    assert.deepEqual(results.slice(0, 3), [
+      { appended: 2, duplicates: 0, maps: ['group'] },
+      { appended: 1, duplicates: 1, maps: ['group-2'] },
+      { appended: 1, duplicates: 1, maps: ['group'] },
+    ]);
+    assert.match(String(results[3]), /inbox change #0: op must be one of/, "a bad change fails its own call only");
+    assert.deepEqual(results[4], { appended: 1, duplicates: 0, maps: ['group'] });
+    const rows = await store().inbox.readBatch({ map: 'group', limit: 10 });
+    assert.deepEqual(rows.map((r) => r.eventId), ['g1', 'g2', 'g4', 'g6']);
+  });
+
   it('handles a 20,000-change append in one call', async () => {
     const changes = Array.from({ length: 20_000 }, (_, i) => change('bulk', `k${i % 500}`, `bulk-${i}`));
     assert.deepEqual(await store().inbox.append(changes), { appended: 20_000, duplicates: 0, maps: ['bulk'] });

@@ -109,43 +109,94 @@ export function createInbox(ctx: StoreContext): ChangeInbox {
     return row?.max === null || row?.max === undefined ? undefined : Number(row.max);
   }
 
+  type InboxRow = ReturnType<typeof toRow>;
+  const identityOf = (r: { map: string; direction: string; event_id: string }) => JSON.stringify([r.map, r.direction, r.event_id]);
+
+  /**
+   * Group commit: appends that arrive while a transaction is in flight share the next one. A
+   * burst of webhooks (every row of a Dataverse $batch comes back as one) otherwise costs a
+   * synced commit each, and SQLite's commits are synchronous: they held the whole process.
+   * Each caller still returns only once its own changes are committed, in call order.
+   */
+  interface PendingAppend {
+    rows: InboxRow[];
+    total: number;
+    resolve(result: AppendResult): void;
+    reject(error: unknown): void;
+  }
+  let waiting: PendingAppend[] = [];
+  let committing = false;
+
+  async function commitGroup(group: PendingAppend[]): Promise<AppendResult[]> {
+    // A change sent twice in one group belongs to its first sender; the later ones see a duplicate.
+    const owner = new Map<string, number>();
+    const rows: InboxRow[] = [];
+    group.forEach((call, index) => {
+      for (const row of call.rows) {
+        const identity = identityOf(row);
+        if (owner.has(identity)) continue;
+        owner.set(identity, index);
+        rows.push(row);
+      }
+    });
+    const maps = [...new Set(rows.map((r) => r.map))].sort();
+    const inserted = new Set<string>();
+    await ctx.writeTransaction(async (trx) => {
+      if (ctx.kind === 'postgres') {
+        // Sequence numbers are taken at insert, visibility comes at commit: two concurrent
+        // appends could commit out of seq order and a reader holding `afterSeq` would skip the
+        // earlier one forever. Serialising appends per map makes commit order equal seq order.
+        // Maps are locked in sorted order so two multi-map appends cannot deadlock.
+        for (const map of maps) await sql`select pg_advisory_xact_lock(${INBOX_LOCK_CLASS}, hashtext(${map}))`.execute(trx);
+      }
+      for (const part of chunk(rows, INSERT_CHUNK)) {
+        const done = await trx
+          .insertInto('inbox')
+          .values(part)
+          .onConflict((oc) => oc.columns(['map', 'direction', 'event_id']).doNothing())
+          .returning(['map', 'direction', 'event_id'])
+          .execute();
+        for (const r of done) inserted.add(identityOf(r));
+      }
+    });
+    return group.map((call, index) => {
+      const mine = new Map<string, InboxRow>();
+      for (const r of call.rows) if (owner.get(identityOf(r)) === index && inserted.has(identityOf(r))) mine.set(identityOf(r), r);
+      return { appended: mine.size, duplicates: call.total - mine.size, maps: [...new Set([...mine.values()].map((r) => r.map))].sort() };
+    });
+  }
+
+  async function commitWaiting(): Promise<void> {
+    try {
+      while (waiting.length > 0) {
+        const group = waiting;
+        waiting = [];
+        try {
+          const results = await commitGroup(group);
+          group.forEach((call, i) => call.resolve(results[i]!));
+        } catch (error) {
+          for (const call of group) call.reject(error);
+        }
+      }
+    } finally {
+      committing = false;
+    }
+  }
+
   return {
     async append(changes) {
       if (changes.length === 0) return { appended: 0, duplicates: 0, maps: [] };
       const now = new Date().toISOString();
-      // Duplicates inside one call are dropped here: one INSERT may not conflict with itself.
-      const seen = new Set<string>();
-      const rows: ReturnType<typeof toRow>[] = [];
-      for (const [index, change] of changes.entries()) {
-        const row = toRow(change, index, now);
-        const identity = JSON.stringify([row.map, row.direction, row.event_id]);
-        if (seen.has(identity)) continue;
-        seen.add(identity);
-        rows.push(row);
-      }
-      const maps = [...new Set(rows.map((r) => r.map))].sort();
-      const appendedMaps = new Set<string>();
-      let appended = 0;
-      await ctx.writeTransaction(async (trx) => {
-        if (ctx.kind === 'postgres') {
-          // Sequence numbers are taken at insert, visibility comes at commit: two concurrent
-          // appends could commit out of seq order and a reader holding `afterSeq` would skip the
-          // earlier one forever. Serialising appends per map makes commit order equal seq order.
-          // Maps are locked in sorted order so two multi-map appends cannot deadlock.
-          for (const map of maps) await sql`select pg_advisory_xact_lock(${INBOX_LOCK_CLASS}, hashtext(${map}))`.execute(trx);
-        }
-        for (const part of chunk(rows, INSERT_CHUNK)) {
-          const inserted = await trx
-            .insertInto('inbox')
-            .values(part)
-            .onConflict((oc) => oc.columns(['map', 'direction', 'event_id']).doNothing())
-            .returning(['map'])
-            .execute();
-          appended += inserted.length;
-          for (const r of inserted) appendedMaps.add(r.map);
-        }
+      // Checked here, before joining a group: one caller's bad change must not fail the others.
+      const rows = changes.map((change, index) => toRow(change, index, now));
+      return new Promise<AppendResult>((resolve, reject) => {
+        waiting.push({ rows, total: changes.length, resolve, reject });
+        if (committing) return;
+        committing = true;
+        // A whole transaction runs within microtasks (SQLite answers synchronously), so requests
+        // read in other turns of the event loop would never meet in one: wait a millisecond.
+        setTimeout(() => void commitWaiting(), 1);
       });
-      return { appended, duplicates: changes.length - appended, maps: [...appendedMaps].sort() };
     },
 
     async readBatch({ map, direction, afterSeq, limit }) {

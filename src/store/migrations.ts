@@ -145,6 +145,13 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         await db.schema.createIndex('echo_ledger_record_id').on('echo_ledger').columns(['map', 'side', 'record_id']).execute();
       },
     },
+    '0003_inbox_pending_by_direction': {
+      // Each direction drains (and counts) its own pending changes: with only (map, status, seq)
+      // the echo direction stepped over the whole backlog of the other one on every read.
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.createIndex('inbox_direction_pending_ix').on('inbox').columns(['map', 'direction', 'status', 'seq']).execute();
+      },
+    },
   };
 }
 

@@ -12,7 +12,8 @@ import type { LedgerEntry, LedgerEntryInput } from '../../../src/store/echo-ledg
 import type { ErrorRecordInput } from '../../../src/store/error-queue';
 import type { SyncDependencies } from '../deps';
 import { sidesOf, type Outcome, type SourceChange } from './change';
-import { LookupResolver, matches } from './lookup-resolver';
+import { LookupResolver } from './lookup-resolver';
+import { RowIndex } from './row-index';
 
 /** The ledger's mark of a record dualwrite deleted (never a content hash, which is hex). */
 export const TOMBSTONE = 'deleted';
@@ -179,12 +180,12 @@ export class ApplyEngine {
     // 6. Current target rows, to write only differences and to see concurrent edits.
     const targetSchema = this.schema(target, map[target].entitySet);
     const select = this.targetSelect(map, target, targetSchema, transformed.map((t) => t.key));
-    const current = transformed.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, transformed.map((t) => t.key), select) : [];
+    const current = new RowIndex(transformed.length > 0 ? await this.deps.connectors[target].readByKeys(map[target].entitySet, transformed.map((t) => t.key), select) : []);
 
     const ops: WriteOp[] = [];
     const pendingWrites = new Map<string, { prepared: (typeof transformed)[number]; targetHash: string; existing?: Row; op: 'upsert' }>();
     for (const t of transformed) {
-      const existing = current.find((row) => matches(row, t.key));
+      const existing = current.find(t.key);
       const targetHash = contentHash(map, target, { ...(existing ?? {}), ...t.image });
       if (existing && contentHash(map, target, existing) === targetHash) {
         done({ ref: t.change.ref, kind: 'unchanged', recordKey: t.recordKey, recordId: this.recordIdOf(target, map, existing) });
@@ -346,9 +347,9 @@ export class ApplyEngine {
     const schema = this.schema(source, map[source].entitySet);
     const pk = schema?.primaryKey[0];
     const keyOf = (c: SourceChange): KeyValues => c.key ?? { [pk ?? 'id']: c.recordId! };
-    const found = await this.deps.connectors[source].readByKeys(map[source].entitySet, missing.map(keyOf));
+    const found = new RowIndex(await this.deps.connectors[source].readByKeys(map[source].entitySet, missing.map(keyOf)));
     for (const c of missing) {
-      const row = found.find((r) => matches(r, keyOf(c)));
+      const row = found.find(keyOf(c));
       if (row) rows.set(c.ref, row);
     }
     return rows;
