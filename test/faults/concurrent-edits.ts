@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { WriteOp } from '../../src/connectors/types';
 import { eventually, type SyncWorld } from '../harness/sync-world';
 import { settled, status } from '../sync/helpers';
-import { describeDifferences, differences, isEqual, randomUUID, seededRandom } from './support';
+import { captureReport, describeDifferences, differences, isEqual, randomUUID, seededRandom, type SideDifferences } from './support';
 
 /**
  * Random concurrent creates, updates and deletes of customer groups from both sides at once,
@@ -66,13 +66,17 @@ export async function randomConcurrentEdits(world: SyncWorld, options: { operati
   return run;
 }
 
-/** Waits until the map is settled and both sides are equal under it; returns the differences checked. */
-export async function convergence(world: SyncWorld, map = MAP, timeoutMs = 120_000): Promise<void> {
-  await eventually(`${map} to settle and both sides to be equal`, async () => {
+/**
+ * Waits until the map is settled and both sides are equal under it (no key missing, different or
+ * twice; equal row counts and content checksums); returns the comparison that found them equal.
+ */
+export async function convergence(world: SyncWorld, map = MAP, timeoutMs = 120_000): Promise<SideDifferences> {
+  return eventually(`${map} to settle and both sides to be equal`, async () => {
     await settled(world, map);
-    return isEqual(await differences(world, map));
+    const d = await differences(world, map);
+    return isEqual(d) ? d : undefined;
   }, timeoutMs).catch(async (err: Error) => {
-    throw new Error(`${err.message}: ${describeDifferences(await differences(world, map))}`);
+    throw new Error(`${err.message}: ${describeDifferences(await differences(world, map))}; ${await captureReport(world, map)}`);
   });
 }
 

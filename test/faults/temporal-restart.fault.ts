@@ -7,7 +7,7 @@ import { startDevServer } from '../../src/devserver/dev-server';
 import { eventually, startSyncWorld } from '../harness/sync-world';
 import { enable, settled } from '../sync/helpers';
 import { convergence } from './concurrent-edits';
-import { catalogOf, steadyEdits } from './support';
+import { catalogOf, describeSummaries, steadyEdits } from './support';
 
 /**
  * The Temporal server goes away in the middle of live sync and comes back on the same port with
@@ -33,8 +33,8 @@ test('restarting the Temporal server during live sync loses nothing', { timeout:
     await eventually('edits after the restart', () => edits.written >= 120, 60_000);
     const written = await edits.stop();
 
-    await convergence(world, 'customer-groups', 5 * 60_000);
-    t.diagnostic(`Temporal down ${upAt - downAt} ms; ${written} edits (${edits.failed} failed); converged ${Date.now() - upAt} ms after the restart`);
+    const d = await convergence(world, 'customer-groups', 5 * 60_000);
+    t.diagnostic(`Temporal down ${upAt - downAt} ms; ${written} edits (${edits.failed} failed); converged ${Date.now() - upAt} ms after the restart; ${describeSummaries(d)}`);
     assert.ok(written >= 120);
   });
 });

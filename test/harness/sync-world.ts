@@ -87,6 +87,11 @@ export interface SyncWorldOptions {
   /** Demo data sizes of the F&O sandbox. */
   finopsSeed?: { customers?: number; vendors?: number; products?: number; salesOrders?: number };
   /**
+   * The F&O sandbox's server-driven page size (default 10,000, as F&O's): pages never exceed it,
+   * whatever a client prefers. Smaller values make large reads come in more, smaller pages.
+   */
+  finopsMaxPageSize?: number;
+  /**
    * Reliability tests (test/faults): keep Temporal's state in this SQLite file instead of memory,
    * so the test can stop the dev server and start it again on the same port with the same state.
    */
@@ -113,7 +118,7 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
   stops.push(() => env.teardown());
 
   const seed = opts.seed === undefined ? 1 : opts.seed;
-  const finops = await startFinopsSandbox({ port: 0, dbFile: ':memory:', ...(seed === false ? {} : { seed, seedOptions: opts.finopsSeed }), eventRetryDelayMs: opts.eventRetryDelayMs ?? 50, clients: [DEFAULT_SANDBOX_CLIENT, HUMAN_CLIENT] });
+  const finops = await startFinopsSandbox({ port: 0, dbFile: ':memory:', ...(seed === false ? {} : { seed, seedOptions: opts.finopsSeed }), eventRetryDelayMs: opts.eventRetryDelayMs ?? 50, clients: [DEFAULT_SANDBOX_CLIENT, HUMAN_CLIENT], ...(opts.finopsMaxPageSize ? { maxPageSize: opts.finopsMaxPageSize } : {}) });
   stops.push(() => finops.stop());
   const dataverse = await startDataverseSandbox({ port: 0, dbFile: ':memory:', seed: seed === false ? false : seed, webhookRetryDelayMs: opts.eventRetryDelayMs ?? 50, clients: [DEFAULT_SANDBOX_CLIENT, HUMAN_CLIENT] });
   stops.push(() => dataverse.stop());
