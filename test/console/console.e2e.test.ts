@@ -42,14 +42,17 @@ async function startConsoleWorld(t: TestContext): Promise<void> {
     }),
     0,
   );
-  browser = await chromium.launch({
+  // Registered before the launch: a browser that fails to start must not leave the API server
+  // listening, which would keep this test process alive. The browser closes first: its
+  // keep-alive connections would hold the API server open.
+  let launched: Browser | undefined;
+  t.after(async () => {
+    await launched?.close();
+    await api.stop();
+  });
+  browser = launched = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-  });
-  // The browser first: its keep-alive connections would hold the API server open.
-  t.after(async () => {
-    await browser.close();
-    await api.stop();
   });
 }
 
