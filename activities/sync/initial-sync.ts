@@ -5,11 +5,10 @@ import { companyIdRequest } from '../../src/maps/lookups';
 import { lookupValueColumn } from '../../src/maps/company';
 import { dependencyGraph } from '../../src/maps/graph';
 import { effectiveSettings } from '../../src/maps/schema';
-import { holdsSelfReference, selfReferences } from '../../src/maps/self-references';
 import type { CopyPagesInput, CopyPagesResult, InitialSyncPlan } from './contracts';
 import type { SyncDependencies } from './deps';
-import { directionFrom, type Outcome, type SourceChange } from './apply/change';
-import type { ApplyEngine, ApplyOptions } from './apply/engine';
+import { directionFrom, type Outcome } from './apply/change';
+import type { ApplyEngine } from './apply/engine';
 import { LookupResolver } from './apply/lookup-resolver';
 
 /** Rows per engine call within a page: one `$batch` each, and a heartbeat between them. */
@@ -38,10 +37,7 @@ export function createInitialSyncActivities(deps: SyncDependencies, engine: Appl
       const counts = resumed?.counts ?? zero();
       let pages = resumed?.pages ?? 0;
       const passes = dependencyGraph([map]).selfReferencing.includes(map.name) ? 2 : 1;
-      const selfRefs = passes === 2 ? selfReferences(map, input.master) : undefined;
-      // Pass 2 reads only the rows pass 1 left a reference out of.
-      if (passes === 2 && input.pass === 2 && selfRefs && !selfRefs.filter) return { counts, continuation: undefined };
-      const filters = [renderFilter(map, input.master), input.pass === 2 ? selfRefs?.filter : undefined];
+      const filters = [renderFilter(map, input.master)];
       let company: string | undefined;
       if (input.company) {
         if (input.master === 'finops') company = input.company;
@@ -55,26 +51,15 @@ export function createInitialSyncActivities(deps: SyncDependencies, engine: Appl
       const filter = filters.filter((f): f is string => !!f).map((f) => `(${f})`).join(' and ') || undefined;
       while (pages < input.maxPages) {
         const page = await deps.connectors[input.master].readPage({ entitySet: map[input.master].entitySet, filter, company, pageSize: input.pageSize, continuation });
-        const changes = page.rows.map((values, i) => ({ ref: String(i), op: 'upsert' as const, values }));
-        const outcomes: Outcome[] = [];
         // F&O serves pages of up to 10,000 rows whatever the hint: applying one can outlast the
         // heartbeat timeout, and an attempt that never heartbeats is retried forever. The page is
         // applied in slices, each preceded by a heartbeat that still points at the page's start.
+        const changes = page.rows.map((values, i) => ({ ref: String(i), op: 'upsert' as const, values }));
         const atPageStart = { continuation, counts: { ...counts }, pages };
-        const apply = async (slice: SourceChange[], opts: ApplyOptions) => {
-          for (let i = 0; i < slice.length; i += APPLY_SLICE) {
-            heartbeat(atPageStart);
-            outcomes.push(...(await engine.apply(map, directionFrom(input.master), slice.slice(i, i + APPLY_SLICE), opts)));
-          }
-        };
-        if (passes === 2 && input.pass === 1 && selfRefs) {
-          // Rows without a self reference are written whole now: pass 2 will not see them.
-          const whole = changes.filter((c) => !holdsSelfReference(c.values, selfRefs));
-          const deferred = changes.filter((c) => holdsSelfReference(c.values, selfRefs));
-          await apply(whole, { mode: 'initial' });
-          await apply(deferred, { mode: 'initial', withoutSelfLookups: true });
-        } else {
-          await apply(changes, { mode: 'initial', withoutSelfLookups: passes === 2 && input.pass === 1 });
+        const outcomes: Outcome[] = [];
+        for (let i = 0; i < changes.length; i += APPLY_SLICE) {
+          heartbeat(atPageStart);
+          outcomes.push(...(await engine.apply(map, directionFrom(input.master), changes.slice(i, i + APPLY_SLICE), { mode: 'initial', withoutSelfLookups: passes === 2 && input.pass === 1 })));
         }
         const retry = outcomes.find((o) => o.kind === 'retry');
         if (retry) throw new Error(`the target could not take page ${pages + 1} yet: ${retry.message ?? 'temporary failure'}`);

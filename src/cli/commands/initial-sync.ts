@@ -10,7 +10,6 @@ import { DUALWRITE_MAP, DUALWRITE_STATE } from '../../contracts/search-attribute
 import { renderFilter } from '../../maps/filter';
 import { dependencyGraph } from '../../maps/graph';
 import type { TableMap } from '../../maps/schema';
-import { selfReferences } from '../../maps/self-references';
 import { endpointsOf } from '../../runtime/worker-process';
 import { CliFailure, runOperatorCommand } from '../output/failure';
 import { formatCount, formatDuration } from '../output/format';
@@ -43,17 +42,9 @@ export async function countMasterRows(ctx: OperatorContext, map: TableMap, maste
     const query = new URLSearchParams({ ...(master === 'finops' ? { 'cross-company': 'true' } : {}), ...(filter ? { $filter: filter } : {}) });
     const res = await http.request({ method: 'GET', url: `${map[master].entitySet}/$count${query.size > 0 ? `?${query.toString()}` : ''}`, operation: 'read' });
     const n = Number(res.body);
-    if (!Number.isFinite(n) || n < 0) return undefined;
-    // A self-referencing map is loaded in two passes; pass 2 reads the rows holding a self
-    // reference (all of them again when those cannot be told by value).
-    if (!dependencyGraph([map]).selfReferencing.includes(map.name)) return n;
-    const refs = selfReferences(map, master);
-    if (!refs) return n * 2;
-    if (!refs.filter) return n;
-    const second = new URLSearchParams(query);
-    second.set('$filter', [filter, refs.filter].filter((f) => f).map((f) => `(${f})`).join(' and '));
-    const again = Number((await http.request({ method: 'GET', url: `${map[master].entitySet}/$count?${second.toString()}`, operation: 'read' })).body);
-    return Number.isFinite(again) && again >= 0 ? n + again : undefined;
+    // A self-referencing map is loaded in two passes, each reading every row.
+    const passes = dependencyGraph([map]).selfReferencing.includes(map.name) ? 2 : 1;
+    return Number.isFinite(n) && n >= 0 ? n * passes : undefined;
   } catch {
     return undefined;
   }
