@@ -59,10 +59,12 @@ export function createInitialSyncActivities(deps: SyncDependencies, engine: Appl
         const outcomes: Outcome[] = [];
         for (let i = 0; i < changes.length; i += APPLY_SLICE) {
           heartbeat(atPageStart);
-          outcomes.push(...(await engine.apply(map, directionFrom(input.master), changes.slice(i, i + APPLY_SLICE), { mode: 'initial', withoutSelfLookups: passes === 2 && input.pass === 1 })));
+          const sliceOutcomes = await engine.apply(map, directionFrom(input.master), changes.slice(i, i + APPLY_SLICE), { mode: 'initial', withoutSelfLookups: passes === 2 && input.pass === 1 });
+          // A throttled or absent target: the rest of the page would meet the same answer.
+          const retry = sliceOutcomes.find((o) => o.kind === 'retry');
+          if (retry) throw new Error(`the target could not take page ${pages + 1} yet: ${retry.message ?? 'temporary failure'}`);
+          outcomes.push(...sliceOutcomes);
         }
-        const retry = outcomes.find((o) => o.kind === 'retry');
-        if (retry) throw new Error(`the target could not take page ${pages + 1} yet: ${retry.message ?? 'temporary failure'}`);
         counts.read += page.rows.length;
         for (const o of outcomes) {
           if (o.kind === 'created') counts.created++;

@@ -207,6 +207,20 @@ describeEachDialect('change inbox', (store) => {
     assert.deepEqual(rows.map((r) => r.eventId), ['g1', 'g2', 'g4', 'g6']);
   });
 
+  it('a change the database itself refuses fails its own call only, not those that shared its commit', async () => {
+    // PostgreSQL refuses a NUL character in text; SQLite stores it. Either way the others land.
+    const results = await Promise.all([
+      store().inbox.append([change('nul', 'a', 'n1')]),
+      store().inbox.append([change('nul', 'b\u0000c', 'n2')]).catch((err: Error) => err),
+      store().inbox.append([change('nul', 'd', 'n3')]),
+    ]);
+    assert.deepEqual(results[0], { appended: 1, duplicates: 0, maps: ['nul'] });
+    assert.deepEqual(results[2], { appended: 1, duplicates: 0, maps: ['nul'] });
+    const events = (await store().inbox.readBatch({ map: 'nul', limit: 10 })).map((r) => r.eventId);
+    if (results[1] instanceof Error) assert.deepEqual(events, ['n1', 'n3']);
+    else assert.deepEqual(events, ['n1', 'n2', 'n3']);
+  });
+
   it('handles a 20,000-change append in one call', async () => {
     const changes = Array.from({ length: 20_000 }, (_, i) => change('bulk', `k${i % 500}`, `bulk-${i}`));
     assert.deepEqual(await store().inbox.append(changes), { appended: 20_000, duplicates: 0, maps: ['bulk'] });

@@ -175,7 +175,19 @@ export function createInbox(ctx: StoreContext): ChangeInbox {
           const results = await commitGroup(group);
           group.forEach((call, i) => call.resolve(results[i]!));
         } catch (error) {
-          for (const call of group) call.reject(error);
+          if (group.length === 1) {
+            group[0]!.reject(error);
+            continue;
+          }
+          // One caller's change the database refuses must not fail the others who shared the
+          // transaction: each is committed again on its own, and only those that fail again fail.
+          for (const call of group) {
+            try {
+              call.resolve((await commitGroup([call]))[0]!);
+            } catch (own) {
+              call.reject(own);
+            }
+          }
         }
       }
     } finally {
