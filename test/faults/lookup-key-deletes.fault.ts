@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventually, startSyncWorld } from '../harness/sync-world';
 import { enable, settled } from '../sync/helpers';
-import { readAll, rowsAppear, SMALL_FINOPS_SEED, write } from './support';
+import { readAll, rowsAppear, SMALL_FINOPS_SEED, write } from '../scenarios/support';
 
 /**
  * Maps whose Dataverse key contains a lookup (sales-order-lines: salesorderid + lineitemnumber;
@@ -10,6 +10,8 @@ import { readAll, rowsAppear, SMALL_FINOPS_SEED, write } from './support';
  * Both sides must key the echo ledger alike (the engine resolves the lookup part of a Dataverse
  * key to the referenced row's F&O value), or the delete of a line on one side is not known as
  * ours when it comes back, and a stale echo of an earlier upsert could re-create the line.
+ * In the long suite: it still failed once in CI (line 1, deleted in F&O, stayed in Dataverse),
+ * a timing-dependent delete race not yet understood (docs/reliability.md, "Known problems").
  */
 test('deleting order lines on either side deletes them on the other, with no errors', async () => {
   const world = await startSyncWorld({ companies: ['usmf'], finopsSeed: SMALL_FINOPS_SEED });
