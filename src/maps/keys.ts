@@ -1,6 +1,6 @@
 import type { KeyValue, KeyValues } from '../connectors/types';
 import { FINOPS_COMPANY_COLUMN, companyCodeForFinops, lookupValueColumn } from './company';
-import { effectiveSettings, type MapSide, type TableMap } from './schema';
+import { effectiveSettings, type ColumnMapping, type MapSide, type TableMap } from './schema';
 
 export interface IntegrationKey {
   /**
@@ -33,9 +33,9 @@ function isKeyValue(v: unknown): v is KeyValue {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** Dataverse key columns that are lookups are addressed as `_<col>_value`. */
-function isLookupColumn(map: TableMap, column: string): boolean {
-  return map.columns.some((c) => c.dataverse === column && c.lookup !== undefined);
+/** Mappings of the map's Dataverse key columns that are lookups (addressed as `_<col>_value`). */
+export function keyLookupColumns(map: TableMap): ColumnMapping[] {
+  return map.columns.filter((c) => c.lookup !== undefined && c.dataverse !== undefined && map.dataverse.key.includes(c.dataverse));
 }
 
 /** The row's integration key on one side of the map. */
@@ -70,8 +70,9 @@ export function integrationKey(
       parts.push(options.companyCode !== undefined ? companyCodeForFinops(options.companyCode) : companyGuid === undefined ? null : `id:${String(companyGuid)}`);
     }
   }
+  const lookupColumns = side === 'dataverse' ? new Set(keyLookupColumns(map).map((c) => c.dataverse)) : new Set<string | undefined>();
   for (const column of map[side].key) {
-    const lookup = side === 'dataverse' && isLookupColumn(map, column);
+    const lookup = lookupColumns.has(column);
     const value = take(lookup ? lookupValueColumn(column) : column);
     const readable = lookup ? options.lookupKeyValues?.[column] : undefined;
     parts.push(readable ?? (lookup && value !== undefined ? `id:${String(value).toLowerCase()}` : value ?? null));

@@ -3,7 +3,7 @@ import { RETRYABLE_CLASSES } from '../../../src/connectors/types';
 import { FINOPS_COMPANY_COLUMN, lookupValueColumn } from '../../../src/maps/company';
 import { matchesFilter } from '../../../src/maps/filter';
 import { contentHash, mappedColumns } from '../../../src/maps/hash';
-import { integrationKey } from '../../../src/maps/keys';
+import { integrationKey, keyLookupColumns } from '../../../src/maps/keys';
 import { companyCodeRequest, companyIdRequest, lookupRequests, planLookup, type LookupRequest, type LookupResults } from '../../../src/maps/lookups';
 import { effectiveSettings, lookupMapNames, type ColumnMapping, type TableMap, type TransformDirection } from '../../../src/maps/schema';
 import { transformRecord } from '../../../src/maps/transform';
@@ -85,13 +85,19 @@ export class ApplyEngine {
     // by the referenced record's F&O value, as the F&O side keys them: both sides must agree.
     const keyLookups = source === 'dataverse' ? keyLookupColumns(map) : [];
     const mapsByName = new Map(catalog.map((m) => [m.name, m]));
+    // Per change: Dataverse key column -> the id of the request that reads its F&O value.
+    const keyRequests = new Map<string, Map<string, string>>();
     for (const change of changes) {
       const row = rows.get(change.ref);
-      if (change.op !== 'upsert' || !row) continue;
+      if (change.op !== 'upsert' || !row || keyLookups.length === 0) continue;
+      const ids = new Map<string, string>();
       for (const column of keyLookups) {
         const request = planLookup(map, column, 'dataverse-to-finops', row, mapsByName).request;
-        if (request) requests.set(request.id, request);
+        if (!request) continue;
+        requests.set(request.id, request);
+        ids.set(column.dataverse!, request.id);
       }
+      keyRequests.set(change.ref, ids);
     }
     const deleteCompanies = this.companyRequestsForDeletes(map, source, target, changes);
     for (const r of deleteCompanies) requests.set(r.id, r);
@@ -124,7 +130,7 @@ export class ApplyEngine {
         done({ ref: change.ref, kind: 'filtered', recordKey: change.recordKey, message: 'the company does not take part in this environment link' });
         continue;
       }
-      const lookupKeyValues = keyLookupValues(map, keyLookups, row, lookups, mapsByName);
+      const lookupKeyValues = keyLookupValues(keyLookups, keyRequests.get(change.ref), lookups);
       const ik = integrationKey(map, source, row, { ...(companyCode ? { companyCode } : {}), ...(lookupKeyValues ? { lookupKeyValues } : {}) });
       if (ik.missing.length > 0) {
         done({ ref: change.ref, kind: 'failed', recordKey: change.recordKey ?? change.recordId, message: `the ${source} row lacks key columns ${ik.missing.join(', ')}` });
@@ -453,18 +459,13 @@ export class ApplyEngine {
   }
 }
 
-/** Dataverse key columns of the map that are lookups. */
-function keyLookupColumns(map: TableMap): ColumnMapping[] {
-  return map.columns.filter((c) => c.lookup !== undefined && c.dataverse !== undefined && map.dataverse.key.includes(c.dataverse));
-}
-
 /** The F&O values of a Dataverse row's key lookups, by Dataverse column; undefined when one is unresolved (the key then holds the GUID). */
-function keyLookupValues(map: TableMap, columns: readonly ColumnMapping[], row: Row, lookups: LookupResults, mapsByName: ReadonlyMap<string, TableMap>): Record<string, KeyValue> | undefined {
+function keyLookupValues(columns: readonly ColumnMapping[], requestIds: ReadonlyMap<string, string> | undefined, lookups: LookupResults): Record<string, KeyValue> | undefined {
   if (columns.length === 0) return undefined;
   const out: Record<string, KeyValue> = {};
   for (const column of columns) {
-    const request = planLookup(map, column, 'dataverse-to-finops', row, mapsByName).request;
-    const value = request ? lookups[request.id] : undefined;
+    const id = requestIds?.get(column.dataverse!);
+    const value = id ? lookups[id] : undefined;
     if (value === undefined || value === null) return undefined;
     out[column.dataverse!] = value;
   }

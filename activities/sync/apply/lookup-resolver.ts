@@ -2,6 +2,7 @@ import type { Connector, KeyValues, Row } from '../../../src/connectors/types';
 import { companyIdRequest, type FirstOfRequest, type LookupRequest, type LookupResults, type SingleLookupRequest } from '../../../src/maps/lookups';
 import { lookupValueColumn } from '../../../src/maps/company';
 import type { EntitySetSchema } from '../../../src/schema/entity-schema';
+import { RowIndex } from './row-index';
 
 const MAX_CACHE = 200_000;
 
@@ -87,12 +88,13 @@ export class LookupResolver {
         wanted.map((w) => w.key),
         [...columns],
       );
+      const found = new RowIndex(rows);
       for (const w of wanted) {
-        const row = rows.find((candidate) => matches(candidate, w.key));
+        const row = found.find(w.key);
         const value = row ? (w.request.kind === 'read-column' ? row[w.request.column] : row[pk]) : undefined;
-        const found = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
-        results[w.request.id] = found;
-        if (found !== null) this.remember(w.request.id, found);
+        const result = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+        results[w.request.id] = result;
+        if (result !== null) this.remember(w.request.id, result);
       }
     }
   }
