@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { SyncDependencies } from '../../activities/sync/deps';
 import { createConnector } from '../connectors/factory';
+import type { ConnectorHooks } from '../connectors/shared/client-setup';
 import type { Connector } from '../connectors/types';
 import type { SystemEndpoint } from '../config/runtime-config';
 import { DATAVERSE_ENTITY_SETS } from '../sandbox/dataverse/entities';
@@ -32,10 +33,15 @@ export function entitySetOptions(schemas: readonly EntitySetSchema[], system: Sy
   );
 }
 
-export function createConnectors(endpoints: Record<SystemName, SystemEndpoint>, companies: string[], schemas: readonly EntitySetSchema[] = STANDARD_SCHEMAS): Record<SystemName, Connector> {
+export function createConnectors(
+  endpoints: Record<SystemName, SystemEndpoint>,
+  companies: string[],
+  schemas: readonly EntitySetSchema[] = STANDARD_SCHEMAS,
+  hooks: Partial<Record<SystemName, ConnectorHooks>> = {},
+): Record<SystemName, Connector> {
   return {
-    finops: createConnector({ system: 'finops', ...endpoints.finops, companies, entitySets: entitySetOptions(schemas, 'finops') }),
-    dataverse: createConnector({ system: 'dataverse', ...endpoints.dataverse, companies, entitySets: entitySetOptions(schemas, 'dataverse') }),
+    finops: createConnector({ system: 'finops', ...endpoints.finops, companies, entitySets: entitySetOptions(schemas, 'finops') }, hooks.finops),
+    dataverse: createConnector({ system: 'dataverse', ...endpoints.dataverse, companies, entitySets: entitySetOptions(schemas, 'dataverse') }, hooks.dataverse),
   };
 }
 

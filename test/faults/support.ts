@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { after } from 'node:test';
 import type { Connector, Row } from '../../src/connectors/types';
@@ -223,54 +223,6 @@ export function recordRequests(port: number): { requests: RecordedRequest[]; sto
     stopped = true;
     unsubscribe('http.server.request.start', onStart);
     unsubscribe('http.server.response.finish', onFinish);
-  };
-  after(stop);
-  return { requests, stop };
-}
-
-/** One request this process sent, and when its answer was read to the end. */
-export interface SentRequest {
-  method: string;
-  path: string;
-  sentAt: number;
-  answeredAt?: number;
-  status?: number;
-}
-
-/**
- * Records every request this process sends to one local port (the client side of
- * recordRequests, from Node's http.client.* diagnostics channels). `sentAt` is when the request
- * was created, so a request waiting in an agent's queue counts as sent; `answeredAt` is when its
- * response body ended, the earliest moment a client can act on the answer.
- */
-export function recordClientRequests(port: number): { requests: SentRequest[]; stop(): void } {
-  const requests: SentRequest[] = [];
-  const open = new WeakMap<ClientRequest, SentRequest>();
-  const onStart = (message: unknown) => {
-    const { request } = message as { request: ClientRequest };
-    const host = String(request.getHeader('host') ?? '');
-    if (!host.endsWith(`:${port}`)) return;
-    const entry: SentRequest = { method: request.method, path: request.path, sentAt: Date.now() };
-    requests.push(entry);
-    open.set(request, entry);
-  };
-  const onResponse = (message: unknown) => {
-    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
-    const entry = open.get(request);
-    if (!entry) return;
-    entry.status = response.statusCode;
-    response.once('end', () => {
-      entry.answeredAt = Date.now();
-    });
-  };
-  subscribe('http.client.request.start', onStart);
-  subscribe('http.client.response.finish', onResponse);
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    unsubscribe('http.client.request.start', onStart);
-    unsubscribe('http.client.response.finish', onResponse);
   };
   after(stop);
   return { requests, stop };

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { HttpEvent } from '../../src/connectors/http/http-client';
 import { mapWorkflowId } from '../../src/contracts/names';
 import { eventually, startSyncWorld, type SyncWorld } from '../harness/sync-world';
 import { enable, settled, status } from '../sync/helpers';
-import { catalogOf, describeDifferences, describeSummaries, differences, isEqual, recordClientRequests, recordRequests, type SideDifferences } from './support';
+import { catalogOf, describeDifferences, describeSummaries, differences, isEqual, recordRequests, type SideDifferences } from './support';
 
 /**
  * The target (Dataverse) misbehaves while F&O keeps changing: first a storm of 429s with
@@ -32,7 +33,15 @@ async function converged(world: SyncWorld, timeoutMs = 60_000): Promise<SideDiff
 }
 
 test('target faults during live sync: a 429 storm is waited out, an outage loses nothing', async (t) => {
-  const world = await startSyncWorld({ companies: ['usmf'], mapsDir: catalogOf(['customer-groups']) });
+  const clientEvents: HttpEvent[] = [];
+  let observing = false;
+  const world = await startSyncWorld({
+    companies: ['usmf'],
+    mapsDir: catalogOf(['customer-groups']),
+    onHttpEvent: (system, event) => {
+      if (observing && system === 'dataverse') clientEvents.push(event);
+    },
+  });
   await world.withWorker(async () => {
     await enable(world, { maps: [MAP], initialSync: { master: 'finops' } });
     await converged(world);
@@ -40,7 +49,8 @@ test('target faults during live sync: a 429 storm is waited out, an outage loses
     await t.test('429 storm with Retry-After: no request before Retry-After has passed, then convergence', async () => {
       const retryAfterSeconds = 2;
       const recorder = recordRequests(world.dataverse.port);
-      const sent = recordClientRequests(world.dataverse.port);
+      clientEvents.length = 0;
+      observing = true;
       world.dataverse.faults.configure({ throttle: { maxRequestsPerSecond: 1, retryAfterSeconds } });
       try {
         // Changes keep coming during the storm, in waves that each reach the inbox on their own.
@@ -54,7 +64,7 @@ test('target faults during live sync: a 429 storm is waited out, an outage loses
       } finally {
         world.dataverse.faults.reset();
         recorder.stop();
-        sent.stop();
+        observing = false;
       }
       const service = recorder.requests.filter((r) => r.path.startsWith('/api/data/'));
       const throttled = service.filter((r) => r.status === 429 && r.finishedAt !== undefined);
@@ -63,15 +73,16 @@ test('target faults during live sync: a 429 storm is waited out, an outage loses
       const inFlightGraceMs = 500;
       const early = service.filter((r) => throttled.some((t429) => r.arrivedAt > t429.finishedAt! + inFlightGraceMs && r.arrivedAt < t429.finishedAt! + retryAfterSeconds * 1000 - 20));
       assert.deepEqual(early.map((r) => `${r.method} ${r.path} at +${r.arrivedAt - throttled[0]!.finishedAt!} ms`), [], `no request within Retry-After of a 429 (${throttled.length} throttled of ${service.length})`);
-      // The client's side, exact: no request was even created between reading a 429 to its end and
-      // Retry-After later (dualwrite's connector runs in this process, with the in-process worker).
-      const sentToService = sent.requests.filter((r) => r.path.startsWith('/api/data/'));
-      const answered429 = sentToService.filter((r) => r.status === 429 && r.answeredAt !== undefined);
-      assert.ok(answered429.length >= 1, `the client read 429s: ${sentToService.length} requests sent`);
-      const sentTooEarly = sentToService.filter((r) => answered429.some((a) => r.sentAt >= a.answeredAt! && r.sentAt < a.answeredAt! + retryAfterSeconds * 1000));
-      assert.deepEqual(sentTooEarly.map((r) => `${r.method} ${r.path} sent at +${r.sentAt - answered429[0]!.answeredAt!} ms`), [], 'no request sent within Retry-After of a 429 the client read');
-      const gaps = answered429.map((a) => Math.min(...sentToService.filter((r) => r.sentAt >= a.answeredAt!).map((r) => r.sentAt - a.answeredAt!)));
-      t.diagnostic(`429 storm: ${service.length} requests, ${throttled.length} throttled; client side: ${sentToService.length} sent, ${answered429.length} answered 429, next request after each 429 at ${gaps.map((g) => (Number.isFinite(g) ? `${g} ms` : 'none')).join(', ')} (Retry-After ${retryAfterSeconds * 1000} ms)`);
+      // The client's side, exact: once dualwrite's connector has read a 429, it begins no request
+      // (no attempt passes its gate) until Retry-After has passed. Requests that passed the gate
+      // before the 429 was read are in flight and may reach the wire just after it.
+      const attempts = clientEvents.filter((e) => e.type === 'attempt' && new URL(e.url).pathname.startsWith('/api/data/'));
+      const answered429 = clientEvents.filter((e) => e.type === 'response' && e.status === 429);
+      assert.ok(answered429.length >= 1, `the client read 429s: ${attempts.length} attempts`);
+      const begunTooEarly = attempts.filter((r) => answered429.some((a) => r.at >= a.at && r.at < a.at + retryAfterSeconds * 1000));
+      assert.deepEqual(begunTooEarly.map((r) => `${r.method} ${r.url} begun at +${r.at - answered429[0]!.at} ms`), [], 'no attempt begun within Retry-After of a 429 the client read');
+      const gaps = answered429.map((a) => Math.min(...attempts.filter((r) => r.at >= a.at).map((r) => r.at - a.at)));
+      t.diagnostic(`429 storm: ${service.length} requests, ${throttled.length} throttled; client side: ${attempts.length} attempts, ${answered429.length} answered 429, next attempt after each 429 at ${gaps.map((g) => (Number.isFinite(g) ? `${g} ms` : 'none')).join(', ')} (Retry-After ${retryAfterSeconds * 1000} ms)`);
       const d = await converged(world);
       t.diagnostic(`after the storm: ${describeSummaries(d)}`);
     });

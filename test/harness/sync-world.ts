@@ -20,6 +20,7 @@ import { startDataverseSandbox, type DataverseSandbox } from '../../src/sandbox/
 import { DEFAULT_SANDBOX_CLIENT } from '../../src/sandbox/shared/auth';
 import { startFinopsSandbox, type FinopsSandbox } from '../../src/sandbox/finops/server';
 import type { Connector } from '../../src/connectors/types';
+import type { HttpEvent } from '../../src/connectors/http/http-client';
 import type { SystemName } from '../../src/schema/entity-schema';
 import type { SystemEndpoint } from '../../src/config/runtime-config';
 import { openStore, type Store } from '../../src/store';
@@ -96,6 +97,8 @@ export interface SyncWorldOptions {
    * so the test can stop the dev server and start it again on the same port with the same state.
    */
   temporalDbFile?: string;
+  /** Observes every HTTP attempt and answer of dualwrite's own connectors (not the users'), e.g. to check throttling exactly. */
+  onHttpEvent?: (system: SystemName, event: HttpEvent) => void;
 }
 
 export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncWorld> {
@@ -129,7 +132,8 @@ export async function startSyncWorld(opts: SyncWorldOptions = {}): Promise<SyncW
 
   const endpoint = (s: { url: string; tokenUrl: string }, system: SystemName) => ({ url: s.url, tokenUrl: s.tokenUrl, tenantId: 'sandbox', clientId: DEFAULT_SANDBOX_CLIENT.clientId, clientSecret: opts.clientSecrets?.[system] ?? DEFAULT_SANDBOX_CLIENT.clientSecret });
   const endpoints = { finops: endpoint(finops, 'finops'), dataverse: endpoint(dataverse, 'dataverse') };
-  const connectors = createConnectors(endpoints, companies);
+  const observe = opts.onHttpEvent;
+  const connectors = createConnectors(endpoints, companies, undefined, observe ? { finops: { onHttpEvent: (e) => observe('finops', e) }, dataverse: { onHttpEvent: (e) => observe('dataverse', e) } } : {});
   const asHuman = (e: SystemEndpoint) => ({ ...e, clientId: HUMAN_CLIENT.clientId, clientSecret: HUMAN_CLIENT.clientSecret });
   const users = createConnectors({ finops: asHuman(endpoints.finops), dataverse: asHuman(endpoints.dataverse) }, companies);
   const webhookSecret = { header: WEBHOOK_SECRET.header, value: opts.webhookSecret ?? WEBHOOK_SECRET.value };

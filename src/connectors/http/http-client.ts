@@ -185,14 +185,15 @@ export class HttpClient {
       const info = classifyTransportError(e.code === 'ERR_CANCELED' || e.name === 'CanceledError' ? { code: 'ETIMEDOUT', message: `no complete answer within ${this.options.timeoutMs} ms` } : e);
       throw new ConnectorError(info);
     }
+    const answeredAt = Date.now();
     const responseHeaders = normaliseHeaders(res.headers as Record<string, unknown>);
     if (res.status === 429) {
       // Close the gate before this slot is released, so no queued request slips out after the 429.
       const retryAfter = parseRetryAfter(responseHeaders['retry-after']);
-      if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + Math.min(retryAfter, this.options.maxRetryAfterMs));
+      if (retryAfter !== undefined) this.pausedUntil = Math.max(this.pausedUntil, answeredAt + Math.min(retryAfter, this.options.maxRetryAfterMs));
     }
     const text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
-    this.options.onEvent?.({ type: 'response', method: req.method, url, attempt, at: Date.now(), status: res.status });
+    this.options.onEvent?.({ type: 'response', method: req.method, url, attempt, at: answeredAt, status: res.status });
     return { response: { status: res.status, headers: responseHeaders, text, body: parseBody(text, responseHeaders['content-type']) } };
   }
 
