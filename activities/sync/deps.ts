@@ -8,6 +8,7 @@ import type { EchoLedger, LedgerEntry } from '../../src/store/echo-ledger';
 import type { ErrorQueue } from '../../src/store/error-queue';
 import type { ChangeInbox } from '../../src/store/inbox';
 import type { KeyValueState } from '../../src/store/key-value-state';
+import type { MapLeases } from '../../src/store/map-leases';
 
 /** The parts of the control store the sync activities use. */
 export interface SyncStore {
@@ -21,6 +22,8 @@ export interface SyncStore {
   errors: ErrorQueue;
   log: ActivityLog;
   state: KeyValueState;
+  /** The per-map apply lease of live drains (map-lock.ts). */
+  leases: MapLeases;
 }
 
 export interface SyncDependencies {

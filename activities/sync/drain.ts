@@ -5,6 +5,7 @@ import type { DrainResult } from './contracts';
 import type { SyncDependencies } from './deps';
 import type { ApplyEngine } from './apply/engine';
 import type { InboxPayload, Outcome, SourceChange } from './apply/change';
+import { withMapLock } from './map-lock';
 
 export const zeroCounts = (): MapCounts => ({ applied: 0, unchanged: 0, echoes: 0, conflicts: 0, failed: 0, deferred: 0, deleted: 0 });
 
@@ -88,7 +89,10 @@ export function createDrainInbox(deps: SyncDependencies, engine: ApplyEngine) {
       const groups = coalesce(batch);
       const ack: number[] = [];
       const retry: Outcome[] = [];
-      const outcomes = await engine.apply(map, input.direction, groups.map((g) => toSourceChange(g.latest)), { mode: 'live', refreshSource: true });
+      // One direction's batch at a time per map: see map-lock.ts for the race it closes.
+      const outcomes = await withMapLock(deps.store.leases, input.map, () => engine.apply(map, input.direction, groups.map((g) => toSourceChange(g.latest)), { mode: 'live', refreshSource: true }), {
+        onWait: () => heartbeat({ batches, waitingForTheOtherDirection: true }),
+      });
       outcomes.forEach((o, i) => {
         countOutcome(counts, o);
         if (o.kind === 'retry') retry.push(o);

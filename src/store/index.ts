@@ -8,4 +8,5 @@ export * from './activity-log';
 export * from './map-versions';
 export * from './key-value-state';
 export * from './alerts';
+export * from './map-leases';
 export type { DialectKind } from './context';

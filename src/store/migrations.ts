@@ -152,6 +152,19 @@ function migrations(kind: DialectKind): Record<string, Migration> {
         await db.schema.createIndex('inbox_direction_pending_ix').on('inbox').columns(['map', 'direction', 'status', 'seq']).execute();
       },
     },
+    '0004_map_leases': {
+      // The two directions of a map apply a batch at a time, one after the other (map-leases.ts).
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('map_leases')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('holder', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('next_holder', 'text')
+          .addColumn('next_until', 'bigint')
+          .execute();
+      },
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { type EchoLedger, createEchoLedger } from './echo-ledger';
 import { type ErrorQueue, createErrorQueue } from './error-queue';
 import { type ChangeInbox, createInbox } from './inbox';
 import { type KeyValueState, createKeyValueState } from './key-value-state';
+import { type MapLeases, createMapLeases } from './map-leases';
 import { type MapVersions, createMapVersions } from './map-versions';
 import { migrateToLatest } from './migrations';
 import { LockingSqliteDialect } from './sqlite-migration-lock';
@@ -28,6 +29,7 @@ export interface Store {
   readonly maps: MapVersions;
   readonly state: KeyValueState;
   readonly alerts: AlertStore;
+  readonly leases: MapLeases;
   /** Releases the database; idempotent. */
   close(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export async function openStore(url: string | undefined = process.env.DUALWRITE_
     maps: createMapVersions(ctx),
     state: createKeyValueState(ctx),
     alerts: createAlertStore(ctx),
+    leases: createMapLeases(ctx),
     close: () => (closed ??= release()),
   };
 }

@@ -116,6 +116,16 @@ export interface AlertStateTable {
   cleared_at: NullableTimestamp;
 }
 
+export interface MapLeaseTable {
+  name: string;
+  holder: string;
+  /** Epoch milliseconds (bigint on PostgreSQL, parsed to a number by the pool). */
+  expires_at: number;
+  /** Who asked while it was held, and until when that place in the queue is kept. */
+  next_holder: string | null;
+  next_until: number | null;
+}
+
 export interface StoreTables {
   inbox: InboxTable;
   echo_ledger: EchoLedgerTable;
@@ -125,4 +135,5 @@ export interface StoreTables {
   kv_state: KeyValueTable;
   alert_rules: AlertRuleTable;
   alert_states: AlertStateTable;
+  map_leases: MapLeaseTable;
 }
