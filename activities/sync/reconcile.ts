@@ -4,7 +4,7 @@ import { integrationKey } from '../../src/maps/keys';
 import { matchesFilter } from '../../src/maps/filter';
 import type { InboxChangeInput } from '../../src/store/inbox';
 import type { SyncDependencies } from './deps';
-import { TOMBSTONE } from './apply/engine';
+import { isDeletedMark } from './apply/engine';
 
 /**
  * F&O has no change tracking over OData, and data events can be lost while we are down. The
@@ -46,7 +46,7 @@ export function createReconcile(deps: SyncDependencies) {
     const unseenEntries = await deps.store.ledger.get(map.name, 'finops', unseen);
     for (const recordKey of unseen) {
       // A tombstone is a delete we carried already, not one we missed.
-      if (unseenEntries.get(recordKey)?.hash !== TOMBSTONE) drift.push({ map: map.name, direction: 'finops-to-dataverse', recordKey, op: 'delete', payload: null, eventId: `reconcile-delete:${recordKey}:${capturedAt}`, capturedAt });
+      if (!isDeletedMark(unseenEntries.get(recordKey)?.hash)) drift.push({ map: map.name, direction: 'finops-to-dataverse', recordKey, op: 'delete', payload: null, eventId: `reconcile-delete:${recordKey}:${capturedAt}`, capturedAt });
     }
     const appended = drift.length > 0 ? (await deps.store.inbox.append(drift)).appended : 0;
     const backlog = await deps.store.inbox.count({ map: map.name, status: 'pending' });

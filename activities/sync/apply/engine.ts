@@ -15,8 +15,21 @@ import { sidesOf, type Outcome, type SourceChange } from './change';
 import { LookupResolver } from './lookup-resolver';
 import { RowIndex } from './row-index';
 
-/** The ledger's mark of a record dualwrite deleted (never a content hash, which is hex). */
+/**
+ * The ledger's mark of a record dualwrite deleted on that side, whose delete event has not come
+ * back yet (never a content hash, which is hex). When it comes back it is our echo.
+ */
 export const TOMBSTONE = 'deleted';
+/**
+ * The ledger's mark of a record known deleted on that side with no echo of ours to expect: a
+ * person's delete we carried, or our delete whose echo came back. A later delete there is news
+ * (the record was created again meanwhile, perhaps without the ledger hearing of it).
+ */
+export const GONE = 'gone';
+
+export function isDeletedMark(hash: string | undefined): boolean {
+  return hash === TOMBSTONE || hash === GONE;
+}
 
 interface Forgotten {
   recordKey: string;
@@ -218,11 +231,27 @@ export class ApplyEngine {
 
     const deleteOps = new Map<string, { change: SourceChange; recordKey: string }>();
     const toDelete: { change: SourceChange; recordKey: string; key: KeyValues }[] = [];
+    // A live delete is news only if the source row is still gone: created again since (by a
+    // person, or by us carrying the other side's edit), its delete is stale and its create wins.
+    // Not in write-through: there the source's delete has not committed yet.
+    const stillThere = opts.mode === 'live' && opts.refreshSource === true ? await this.sourceRowsPresent(map, source, deletes.map((d) => d.change)) : new Set<string>();
     for (const d of deletes) {
+      const sourceMark = sourceLedger.get(d.recordKey);
       // The ledger keeps a tombstone where we deleted: a delete of that record coming back is
-      // the echo of ours (its key may not even address the other side: lookups in keys).
-      if (sourceLedger.get(d.recordKey)?.hash === TOMBSTONE || targetLedger.get(d.recordKey)?.hash === TOMBSTONE) {
+      // the echo of ours (its key may not even address the other side: lookups in keys). Seen
+      // once, it is spent: a later delete on that side is a person's.
+      if (sourceMark?.hash === TOMBSTONE) {
         done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
+        ledgerEntries.push({ map: map.name, side: source, recordKey: d.recordKey, hash: GONE, ...(sourceMark.recordId ? { recordId: sourceMark.recordId } : {}) });
+        continue;
+      }
+      if (targetLedger.get(d.recordKey)?.hash === TOMBSTONE) {
+        // We deleted the target ourselves and its echo is still on its way: nothing is left to delete.
+        done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
+        continue;
+      }
+      if (stillThere.has(d.change.ref)) {
+        done({ ref: d.change.ref, kind: 'ignored', recordKey: d.recordKey, message: 'the source row exists again; its change is carried instead' });
         continue;
       }
       const key = this.targetKeyForDelete(map, target, d.recordKey, targetLedger.get(d.recordKey), lookups);
@@ -243,7 +272,7 @@ export class ApplyEngine {
       const sourceId = change.recordId?.toLowerCase() ?? sourceLedger.get(recordKey)?.recordId;
       const targetId = targetLedger.get(recordKey)?.recordId;
       return [
-        { map: map.name, side: source, recordKey, hash: TOMBSTONE, ...(sourceId ? { recordId: sourceId } : {}) },
+        { map: map.name, side: source, recordKey, hash: GONE, ...(sourceId ? { recordId: sourceId } : {}) },
         { map: map.name, side: target, recordKey, hash: TOMBSTONE, ...(targetId ? { recordId: targetId } : {}) },
       ];
     });
@@ -312,7 +341,7 @@ export class ApplyEngine {
     const { source, target } = sidesOf(direction);
     if (forgotten.length > 0) {
       await this.deps.store.ledger.put(forgotten.flatMap(({ recordKey, sourceId, targetId }) => [
-        { map: map.name, side: source, recordKey, hash: TOMBSTONE, ...(sourceId ? { recordId: sourceId } : {}) },
+        { map: map.name, side: source, recordKey, hash: GONE, ...(sourceId ? { recordId: sourceId } : {}) },
         { map: map.name, side: target, recordKey, hash: TOMBSTONE, ...(targetId ? { recordId: targetId } : {}) },
       ]));
     }
@@ -361,6 +390,16 @@ export class ApplyEngine {
     return rows;
   }
 
+  /** The refs of delete changes whose source row exists (read in one request). */
+  private async sourceRowsPresent(map: TableMap, source: SystemName, changes: readonly SourceChange[]): Promise<Set<string>> {
+    const pk = this.schema(source, map[source].entitySet)?.primaryKey[0];
+    const keyOf = (c: SourceChange): KeyValues | undefined => c.key ?? (c.recordId && pk ? { [pk]: c.recordId } : undefined);
+    const addressable = changes.filter((c) => keyOf(c) !== undefined);
+    if (addressable.length === 0) return new Set();
+    const found = new RowIndex(await this.deps.connectors[source].readByKeys(map[source].entitySet, addressable.map((c) => keyOf(c)!)));
+    return new Set(addressable.filter((c) => found.find(keyOf(c)!) !== undefined).map((c) => c.ref));
+  }
+
   /** Only the companies of the environment link are synced (as Microsoft's dual-write links legal entities). */
   private takesPart(company: unknown): boolean {
     return typeof company === 'string' && this.companies.has(company.toLowerCase());
@@ -385,10 +424,11 @@ export class ApplyEngine {
     return out;
   }
 
-  /** The target row to delete: by the id we last wrote, else by its integration key. */
+  /** The target row to delete: by the id we last wrote (unless we know that row gone), else by its integration key. */
   private targetKeyForDelete(map: TableMap, target: SystemName, recordKey: string, ledger: LedgerEntry | undefined, lookups: LookupResults): KeyValues | undefined {
     const schema = this.schema(target, map[target].entitySet);
-    if (target === 'dataverse' && ledger?.recordId && schema?.primaryKey[0]) return { [schema.primaryKey[0]]: ledger.recordId };
+    // The id of a row we know deleted is stale: a row created again since has a new one.
+    if (target === 'dataverse' && ledger?.recordId && !isDeletedMark(ledger.hash) && schema?.primaryKey[0]) return { [schema.primaryKey[0]]: ledger.recordId };
     const parts = parseKeyText(recordKey);
     const keyColumns = map[target].key;
     const key: KeyValues = {};
