@@ -39,6 +39,8 @@ export interface FindIdRequest {
   company?: string;
   /** Company lookup column of the referenced entity set (add `_<companyColumn>_value` to the key). */
   companyColumn?: string;
+  /** A candidate of a polymorphic lookup: the referenced map's Dataverse filter, which a row must pass to count. */
+  filter?: string;
 }
 
 export interface ReadColumnRequest {
@@ -47,6 +49,8 @@ export interface ReadColumnRequest {
   entitySet: string;
   recordId: string;
   column: string;
+  /** As FindIdRequest's. */
+  filter?: string;
 }
 
 /** A single read: what every request comes down to. */
@@ -75,10 +79,11 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 function withId(request: WithoutId<SingleLookupRequest>): SingleLookupRequest {
   const { kind } = request;
+  const filter = request.filter ? ` where ${request.filter}` : '';
   const id =
     kind === 'find-id'
-      ? `find-id ${request.entitySet} ${JSON.stringify(Object.entries(request.key).sort(([a], [b]) => a.localeCompare(b)))}${request.company ? ` company=${request.company.toLowerCase()}` : ''}`
-      : `read-column ${request.entitySet}(${request.recordId}) ${request.column}`;
+      ? `find-id ${request.entitySet} ${JSON.stringify(Object.entries(request.key).sort(([a], [b]) => a.localeCompare(b)))}${request.company ? ` company=${request.company.toLowerCase()}` : ''}${filter}`
+      : `read-column ${request.entitySet}(${request.recordId}) ${request.column}${filter}`;
   return { ...request, id } as SingleLookupRequest;
 }
 
@@ -175,6 +180,9 @@ export function planLookup(
   for (const referenced of direction === 'dataverse-to-finops' ? narrowByLogicalName(referencedMaps, column, row) : referencedMaps) {
     const keyColumn = lookupTargetKey(column, referenced);
     if (!keyColumn) return { column, referenced: first, candidates: [], request: undefined, problem: `map '${referenced.name}' has a composite Dataverse key; set lookup.key` };
+    // Among several maps, a row counts for a map only inside its filter: two maps may share a
+    // table (customers-v3-contacts and contacts-for-customers both sync contacts).
+    const filter = referencedMaps.length > 1 && referenced.dataverse.filter ? { filter: referenced.dataverse.filter } : {};
     if (direction === 'finops-to-dataverse') {
       const company = referenced.scope === 'company' ? row[FINOPS_COMPANY_COLUMN] : undefined;
       const request = withId({
@@ -182,10 +190,11 @@ export function planLookup(
         entitySet: referenced.dataverse.entitySet,
         key: { [keyColumn]: value as string | number | boolean },
         ...(typeof company === 'string' ? { company, companyColumn: effectiveSettings(referenced).companyColumn } : {}),
+        ...filter,
       });
       candidates.push({ map: referenced, request });
     } else {
-      candidates.push({ map: referenced, request: withId({ kind: 'read-column', entitySet: referenced.dataverse.entitySet, recordId: String(value).toLowerCase(), column: keyColumn }) });
+      candidates.push({ map: referenced, request: withId({ kind: 'read-column', entitySet: referenced.dataverse.entitySet, recordId: String(value).toLowerCase(), column: keyColumn, ...filter }) });
     }
   }
   return { column, referenced: first, candidates, request: oneRequest(candidates.map((c) => c.request)) };

@@ -58,10 +58,15 @@ describe('polymorphic lookups: planning', () => {
   it('Dataverse -> F&O reads the key column of each target, or only the one the lookuplogicalname annotation names', () => {
     const dvRow = { ordernumber: 'SO-1', _customerid_value: CONTACT.toUpperCase(), _msdyn_company_value: USMF };
     const plan = planLookup(orders, customerColumn, 'dataverse-to-finops', dvRow, mapsByName);
-    assert.deepEqual(plan.candidates.map((c) => c.request.id), [`read-column accounts(${CONTACT}) accountnumber`, `read-column contacts(${CONTACT}) msdyn_contactpersonid`]);
+    const accountsFilter = 'customertypecode eq 3';
+    const contactsFilter = 'msdyn_sellable eq true and msdyn_contactpersonid ne null';
+    assert.deepEqual(plan.candidates.map((c) => c.request.id), [
+      `read-column accounts(${CONTACT}) accountnumber where ${accountsFilter}`,
+      `read-column contacts(${CONTACT}) msdyn_contactpersonid where ${contactsFilter}`,
+    ], "each candidate carries its map's Dataverse filter: contacts-for-customers syncs contacts too");
     const annotated = { ...dvRow, '_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'contact' };
     const narrowed = planLookup(orders, customerColumn, 'dataverse-to-finops', annotated, mapsByName);
-    assert.deepEqual(narrowed.request, { id: `read-column contacts(${CONTACT}) msdyn_contactpersonid`, kind: 'read-column', entitySet: 'contacts', recordId: CONTACT, column: 'msdyn_contactpersonid' });
+    assert.deepEqual(narrowed.request, { id: `read-column contacts(${CONTACT}) msdyn_contactpersonid where ${contactsFilter}`, kind: 'read-column', entitySet: 'contacts', recordId: CONTACT, column: 'msdyn_contactpersonid', filter: contactsFilter });
     const unknownTable = planLookup(orders, customerColumn, 'dataverse-to-finops', { ...dvRow, '_customerid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'lead' }, mapsByName);
     assert.equal(unknownTable.candidates.length, 2, 'an annotation naming no referenced table narrows nothing');
   });
@@ -103,6 +108,19 @@ describe('polymorphic lookups: transformRecord', () => {
     assert.deepEqual(result.errors, []);
     assert.equal(result.values['customerid_account@odata.bind'], null);
     assert.equal(result.image._customerid_value, null);
+  });
+
+  it('a row found in a table the column cannot point to is a transform error naming the tables it can', () => {
+    const strayOrders = { ...orders, columns: orders.columns.map((c) => (c === customerColumn ? { ...c, lookup: { map: ['customers-v3-accounts', 'customer-groups'] } } : c)) };
+    const plan = planLookup(strayOrders, strayOrders.columns.find((c) => c.dataverse === 'customerid')!, 'finops-to-dataverse', foOrder, mapsByName);
+    const lookups: Record<string, string | null> = { [companyIdRequest('usmf').id]: USMF };
+    for (const r of lookupRequests(strayOrders, 'finops-to-dataverse', foOrder, catalog.maps)) if (r.kind === 'find-id' && r.entitySet === 'transactioncurrencies') lookups[r.id] = USD;
+    const [accounts, groups] = plan.candidates.map((c) => c.request.id) as [string, string];
+    Object.assign(lookups, { [accounts]: null, [groups]: ACCOUNT, [plan.request!.id]: ACCOUNT });
+    const result = transformRecord(strayOrders, 'finops-to-dataverse', foOrder, { lookups, catalog: catalog.maps, dataverseSchema: salesordersSchema });
+    assert.deepEqual(result.errors.map((e) => [e.column, e.class]), [['customerid', 'transform']]);
+    assert.match(result.errors[0]!.message, /customerid points to accounts or contacts, not msdyn_customergroups/);
+    assert.equal(Object.keys(result.values).some((k) => k.startsWith('customerid')), false, 'nothing bound');
   });
 
   it('Dataverse -> F&O takes the key value from whichever table holds the GUID', () => {

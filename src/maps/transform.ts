@@ -75,12 +75,19 @@ function presentInputs(column: ColumnMapping, expression: string | undefined, so
  * lookup to one map, else the schema's property for that table (a polymorphic lookup has one per
  * table: customerid_account, customerid_contact), else the column name.
  */
-function navigationProperty(column: ColumnMapping, schema: EntitySetSchema | undefined, entitySet: string): string {
+function navigationProperty(column: ColumnMapping, schema: EntitySetSchema | undefined, entitySet: string, binding: boolean): { property: string } | { problem: string } {
   const name = column.dataverse as string;
-  if (column.lookup?.navigationProperty && typeof column.lookup.map === 'string') return column.lookup.navigationProperty;
+  if (column.lookup?.navigationProperty && typeof column.lookup.map === 'string') return { property: column.lookup.navigationProperty };
   const schemaColumn = schema?.columns.find((c) => c.name === name);
-  const target = schemaColumn ? lookupTargets(schemaColumn).find((t) => t.entitySet === entitySet) : undefined;
-  return target?.navigationProperty ?? schemaColumn?.lookup?.navigationProperty ?? name;
+  const targets = schemaColumn ? lookupTargets(schemaColumn) : [];
+  const target = targets.find((t) => t.entitySet === entitySet);
+  if (target) return { property: target.navigationProperty };
+  // Binding a polymorphic column through another table's property would be refused (400) by
+  // Dataverse; say which tables it takes instead. Clearing it goes through any of them.
+  if (binding && targets.length > 1) {
+    return { problem: `${name} points to ${targets.map((t) => t.entitySet).join(' or ')}, not ${entitySet}: list only maps of those tables in the column's lookup.map` };
+  }
+  return { property: targets[0]?.navigationProperty ?? name };
 }
 
 function describeMissing(plan: ResolvedLookupColumn): string {
@@ -147,7 +154,12 @@ export function transformRecord(
         entitySet = outcome.map.dataverse.entitySet;
       }
       if (toDataverse) {
-        values[`${navigationProperty(column, ctx.dataverseSchema, entitySet)}@odata.bind`] = isMissing(resolved) ? null : `/${entitySet}(${String(resolved)})`;
+        const navigation = navigationProperty(column, ctx.dataverseSchema, entitySet, !isMissing(resolved));
+        if ('problem' in navigation) {
+          errors.push({ column: target, class: 'transform', message: navigation.problem });
+          continue;
+        }
+        values[`${navigation.property}@odata.bind`] = isMissing(resolved) ? null : `/${entitySet}(${String(resolved)})`;
         image[lookupValueColumn(target)] = isMissing(resolved) ? null : String(resolved).toLowerCase();
       } else {
         values[target] = resolved;

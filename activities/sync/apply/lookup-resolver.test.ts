@@ -28,13 +28,16 @@ describe('LookupResolver: lookups naming several maps', () => {
     );
     const company = await connector.bindPath('cdm_companies', { cdm_companycode: 'USMF' });
     for (const [set, key, values] of [
-      ['accounts', { accountnumber: 'POLY-A', _msdyn_company_value: 'usmf' }, { name: 'Org' }],
-      ['contacts', { msdyn_contactpersonid: 'POLY-P', _msdyn_company_value: 'usmf' }, { lastname: 'Person' }],
+      // Inside the maps' filters: a customer account, a sellable (customer) contact ...
+      ['accounts', { accountnumber: 'POLY-A', _msdyn_company_value: 'usmf' }, { name: 'Org', customertypecode: 3 }],
+      ['contacts', { msdyn_contactpersonid: 'POLY-P', _msdyn_company_value: 'usmf' }, { lastname: 'Person', msdyn_sellable: true }],
+      // ... and a contact person of some organization (contacts-for-customers'), not a customer.
+      ['contacts', { msdyn_contactpersonid: 'POLY-C', _msdyn_company_value: 'usmf' }, { lastname: 'Contact person', msdyn_sellable: false }],
     ] as const) {
       const [result] = await connector.writeBatch(set, [{ id: 'x', kind: 'upsert', key, values: { ...values, 'msdyn_company@odata.bind': company } }]);
       assert.ok(result?.ok, JSON.stringify(result));
     }
-    for (const [set, column, idColumn, value] of [['accounts', 'accountnumber', 'accountid', 'POLY-A'], ['contacts', 'msdyn_contactpersonid', 'contactid', 'POLY-P']] as const) {
+    for (const [set, column, idColumn, value] of [['accounts', 'accountnumber', 'accountid', 'POLY-A'], ['contacts', 'msdyn_contactpersonid', 'contactid', 'POLY-P'], ['contacts', 'msdyn_contactpersonid', 'contactid', 'POLY-C']] as const) {
       const page = await connector.readPage({ entitySet: set, filter: `${column} eq '${value}'`, pageSize: 1 });
       ids[value] = String(page.rows[0]![idColumn]);
     }
@@ -82,5 +85,14 @@ describe('LookupResolver: lookups naming several maps', () => {
     const plan = planLookup(orders, customer, 'dataverse-to-finops', dvRow, mapsByName);
     const results = await resolver.resolve([plan.request!]);
     assert.equal(results[plan.request!.id], 'POLY-P');
+  });
+
+  it("a row outside the referenced map's filter is not that map's: a contact person is not a customer, either way", async () => {
+    const resolver = new LookupResolver(connector, DATAVERSE_ENTITY_SETS);
+    const toDataverse = await resolver.resolve(requestsOf([rowOf('POLY-C')]));
+    assert.equal(toDataverse[firstOfId(rowOf('POLY-C'))], null, 'found by key in contacts, but not sellable');
+    const plan = planLookup(orders, customer, 'dataverse-to-finops', { ordernumber: 'SO-2', _customerid_value: ids['POLY-C'] }, mapsByName);
+    const toFinops = await resolver.resolve([plan.request!]);
+    assert.equal(toFinops[plan.request!.id], null);
   });
 });

@@ -1,6 +1,8 @@
 import type { Connector, KeyValues, Row } from '../../../src/connectors/types';
 import { companyIdRequest, type FirstOfRequest, type LookupRequest, type LookupResults, type SingleLookupRequest } from '../../../src/maps/lookups';
 import { lookupValueColumn } from '../../../src/maps/company';
+import { compileFilter } from '../../../src/maps/filter';
+import { evaluateFilter, filterColumns } from '../../../src/maps/odata-filter';
 import type { EntitySetSchema } from '../../../src/schema/entity-schema';
 import { RowIndex } from './row-index';
 
@@ -82,6 +84,7 @@ export class LookupResolver {
       for (const w of wanted) {
         for (const c of Object.keys(w.key)) columns.add(c);
         if (w.request.kind === 'read-column') columns.add(w.request.column);
+        if (w.request.filter) for (const c of filterColumns(compileFilter(w.request.filter))) columns.add(c);
       }
       const rows = await this.dataverse.readByKeys(
         entitySet,
@@ -90,7 +93,8 @@ export class LookupResolver {
       );
       const found = new RowIndex(rows);
       for (const w of wanted) {
-        const row = found.find(w.key);
+        const candidate = found.find(w.key);
+        const row = candidate && (!w.request.filter || evaluateFilter(compileFilter(w.request.filter), candidate)) ? candidate : undefined;
         const value = row ? (w.request.kind === 'read-column' ? row[w.request.column] : row[pk]) : undefined;
         const result = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
         results[w.request.id] = result;
