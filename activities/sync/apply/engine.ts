@@ -1,4 +1,4 @@
-import type { KeyValue, KeyValues, Row, WriteOp, WriteResult } from '../../../src/connectors/types';
+import type { ConnectorErrorInfo, KeyValue, KeyValues, Row, WriteOp, WriteResult } from '../../../src/connectors/types';
 import { RETRYABLE_CLASSES } from '../../../src/connectors/types';
 import { FINOPS_COMPANY_COLUMN, lookupValueColumn } from '../../../src/maps/company';
 import { matchesFilter } from '../../../src/maps/filter';
@@ -14,6 +14,15 @@ import type { SyncDependencies } from '../deps';
 import { sidesOf, type Outcome, type SourceChange } from './change';
 import { LookupResolver } from './lookup-resolver';
 import { RowIndex } from './row-index';
+
+/**
+ * A write refused because the target row changed since we read it: an update of a row deleted
+ * meanwhile, a create of a row created meanwhile (F&O has no upsert; Dataverse upserts creates).
+ */
+function lostRace(updating: boolean, target: SystemName, error: ConnectorErrorInfo): boolean {
+  if (updating) return error.class === 'not-found' || error.status === 404 || /does not exist|no record of/i.test(error.message);
+  return target === 'finops' && (error.class === 'conflict' || /already exists/i.test(error.message));
+}
 
 /**
  * The ledger's mark of a record dualwrite deleted on that side, whose delete event has not come
@@ -49,6 +58,8 @@ export interface ApplyOptions {
    * does not: its source has not committed yet, so the capture is the only truth.
    */
   refreshSource?: boolean;
+  /** Set on the second attempt at records whose target changed between read and write: no third. */
+  afterRace?: boolean;
 }
 
 interface Prepared {
@@ -87,6 +98,9 @@ export class ApplyEngine {
 
     // 1. Source rows the capture did not carry (bare notifications) are read now, in one request.
     const rows = await this.fillSourceRows(map, source, changes, opts.refreshSource === true);
+    // An upsert whose source row is gone is the record's delete: its delete event may have been
+    // drained first (events can arrive out of order), coalesced away behind it, or lost.
+    const asDelete = (c: SourceChange) => c.op === 'delete' || !rows.has(c.ref);
 
     // 2. Lookups of every row at once: companies, references to other maps.
     const requests = new Map<string, LookupRequest>();
@@ -112,26 +126,23 @@ export class ApplyEngine {
       }
       keyRequests.set(change.ref, ids);
     }
-    const deleteCompanies = this.companyRequestsForDeletes(map, source, target, changes);
+    const deleteCompanies = this.companyRequestsForDeletes(map, changes.filter(asDelete).map((c) => c.recordKey));
     for (const r of deleteCompanies) requests.set(r.id, r);
     const lookups = await this.resolver.resolve([...requests.values()]);
 
     // 3. Integration keys and source hashes.
     const upserts: Prepared[] = [];
     const deletes: { change: SourceChange; recordKey: string }[] = [];
-    const dataverseIds = changes.filter((c) => c.op === 'delete' && !c.recordKey && c.recordId).map((c) => c.recordId!);
+    const dataverseIds = changes.filter((c) => asDelete(c) && !c.recordKey && c.recordId).map((c) => c.recordId!);
     const keysById = dataverseIds.length > 0 ? await this.deps.store.ledger.findByRecordIds(map.name, source, dataverseIds) : new Map<string, LedgerEntry>();
     for (const change of changes) {
-      if (change.op === 'delete') {
-        const recordKey = change.recordKey ?? (change.recordId ? keysById.get(change.recordId.toLowerCase())?.recordKey : undefined);
-        if (!recordKey) done({ ref: change.ref, kind: 'ignored', message: 'delete of a record dualwrite never synced' });
-        else if (settings.deletes === 'ignore') done({ ref: change.ref, kind: 'ignored', recordKey, message: 'the map ignores deletes' });
-        else deletes.push({ change, recordKey });
-        continue;
-      }
       const row = rows.get(change.ref);
-      if (!row) {
-        done({ ref: change.ref, kind: 'ignored', recordKey: change.recordKey, message: 'the source row no longer exists; its delete will follow' });
+      if (change.op === 'delete' || !row) {
+        const recordKey = change.recordKey ?? (change.recordId ? keysById.get(change.recordId.toLowerCase())?.recordKey : undefined);
+        const gone = change.op === 'delete' ? '' : 'the source row is gone (deleted since); ';
+        if (!recordKey) done({ ref: change.ref, kind: 'ignored', message: `${gone}delete of a record dualwrite never synced` });
+        else if (settings.deletes === 'ignore') done({ ref: change.ref, kind: 'ignored', recordKey, message: `${gone}the map ignores deletes` });
+        else deletes.push({ change: { ...change, op: 'delete' }, recordKey });
         continue;
       }
       if (!matchesFilter(map, source, row)) {
@@ -221,6 +232,16 @@ export class ApplyEngine {
           continue;
         }
       }
+      if (opts.mode === 'live' && !existing) {
+        // Gone from the target although we wrote it and no delete of it has reached us: someone
+        // deleted it there, and that delete is on its way. An edit meeting a delete goes to the
+        // master, as its delete meeting our edit does (below): both directions decide alike.
+        const verdict = this.deleteMeetsEdit(map, target, targetLedger.get(t.recordKey));
+        if (verdict) {
+          done({ ref: t.change.ref, kind: 'conflict', recordKey: t.recordKey, message: verdict });
+          continue;
+        }
+      }
       const id = `w${ops.length}`;
       // The engine has just read the target, so it knows create from update: F&O's OData has no
       // upsert (guessing costs a PATCH that 404s, then a POST). Dataverse's PATCH upserts in one
@@ -234,7 +255,7 @@ export class ApplyEngine {
     // A live delete is news only if the source row is still gone: created again since (by a
     // person, or by us carrying the other side's edit), its delete is stale and its create wins.
     // Not in write-through: there the source's delete has not committed yet.
-    const stillThere = opts.mode === 'live' && opts.refreshSource === true ? await this.sourceRowsPresent(map, source, deletes.map((d) => d.change)) : new Set<string>();
+    const stillThere = opts.mode === 'live' && opts.refreshSource === true ? await this.sourceRowsPresent(map, source, deletes, lookups) : new Set<string>();
     for (const d of deletes) {
       const sourceMark = sourceLedger.get(d.recordKey);
       // The ledger keeps a tombstone where we deleted: a delete of that record coming back is
@@ -261,7 +282,14 @@ export class ApplyEngine {
       }
       toDelete.push({ ...d, key });
     }
+    // A delete meeting an edit of the target made since our last write goes to the master.
+    const editedTargets = opts.mode === 'live' ? await this.editedSinceWritten(map, target, toDelete, targetLedger) : new Set<string>();
+    for (const d of toDelete.filter((d) => editedTargets.has(d.change.ref))) {
+      const verdict = this.deleteMeetsEdit(map, source, sourceLedger.get(d.recordKey), true);
+      if (verdict) done({ ref: d.change.ref, kind: 'conflict', recordKey: d.recordKey, message: verdict });
+    }
     for (const d of toDelete) {
+      if (outcomes.has(d.change.ref)) continue;
       const id = `d${deleteOps.size}`;
       ops.push({ id, kind: 'delete', key: d.key });
       deleteOps.set(id, d);
@@ -282,6 +310,7 @@ export class ApplyEngine {
     const results: WriteResult[] = ops.length > 0 ? await this.deps.connectors[target].writeBatch(map[target].entitySet, ops) : [];
     const resolvedKeys: string[] = [];
     const forgotten: Forgotten[] = [];
+    const raced: SourceChange[] = [];
     // Ledger entries to put back where a delete did not happen after all.
     const restore: LedgerEntry[] = [];
     const tombstone = (recordKey: string, change: SourceChange): Forgotten => ({
@@ -316,6 +345,12 @@ export class ApplyEngine {
         forgotten.push(tombstone(recordKey, del.change));
         continue;
       }
+      if (write && opts.mode === 'live' && !opts.afterRace && lostRace(write.existing !== undefined, target, err)) {
+        // A person changed the target row between our read and our write (deleted the row we
+        // updated, created the one we created): decide again on a fresh read, once.
+        raced.push(write.prepared.change);
+        continue;
+      }
       if (RETRYABLE_CLASSES.includes(err.class)) {
         if (del) restore.push(...[sourceLedger.get(recordKey), targetLedger.get(recordKey)].filter((e): e is LedgerEntry => e !== undefined));
         done({ ref, kind: 'retry', recordKey, message: err.message });
@@ -333,6 +368,7 @@ export class ApplyEngine {
 
     if (restore.length > 0) await this.deps.store.ledger.put(restore);
     await this.flush(map, direction, ledgerEntries, resolvedKeys, forgotten, errors);
+    if (raced.length > 0) for (const o of await this.apply(map, direction, raced, { ...opts, afterRace: true })) done(o);
     return changes.map((c) => outcomes.get(c.ref) ?? { ref: c.ref, kind: 'failed', message: 'no outcome recorded (internal error)' });
   }
 
@@ -370,6 +406,37 @@ export class ApplyEngine {
     return undefined;
   }
 
+  /**
+   * A delete meets an edit: the master's side wins, whatever the policy (a delete has no
+   * modification time to compare). `deletedSide` is where the row was deleted; returns why the
+   * change at hand loses, or undefined. `deleting`: the change at hand is the delete.
+   */
+  private deleteMeetsEdit(map: TableMap, deletedSide: SystemName, written: LedgerEntry | undefined, deleting = false): string | undefined {
+    const { master } = effectiveSettings(map).conflict;
+    if (deleting) return deletedSide === master ? undefined : `deleted in ${deletedSide} while edited in the other system since dualwrite's last write; ${master} is master, so the edit wins`;
+    if (!written || isDeletedMark(written.hash)) return undefined;
+    return deletedSide === master ? `the ${deletedSide} row was deleted since dualwrite last wrote it; ${master} is master, so the delete wins` : undefined;
+  }
+
+  /** The refs of deletes whose target row was edited since dualwrite last wrote it (one read). */
+  private async editedSinceWritten(map: TableMap, target: SystemName, deletes: readonly { change: SourceChange; recordKey: string; key: KeyValues }[], ledger: Map<string, LedgerEntry>): Promise<Set<string>> {
+    const known = deletes.filter((d) => {
+      const hash = ledger.get(d.recordKey)?.hash;
+      return hash !== undefined && !isDeletedMark(hash);
+    });
+    if (known.length === 0) return new Set();
+    const schema = this.schema(target, map[target].entitySet);
+    const rows = new RowIndex(await this.deps.connectors[target].readByKeys(map[target].entitySet, known.map((d) => d.key), this.targetSelect(map, target, schema, known.map((d) => d.key))));
+    return new Set(
+      known
+        .filter((d) => {
+          const row = rows.find(d.key);
+          return row !== undefined && contentHash(map, target, row) !== ledger.get(d.recordKey)!.hash;
+        })
+        .map((d) => d.change.ref),
+    );
+  }
+
   private async fillSourceRows(map: TableMap, source: SystemName, changes: readonly SourceChange[], refresh: boolean): Promise<Map<string, Row>> {
     const rows = new Map<string, Row>();
     const missing: SourceChange[] = [];
@@ -390,14 +457,28 @@ export class ApplyEngine {
     return rows;
   }
 
-  /** The refs of delete changes whose source row exists (read in one request). */
-  private async sourceRowsPresent(map: TableMap, source: SystemName, changes: readonly SourceChange[]): Promise<Set<string>> {
+  /**
+   * The refs of deletes whose record exists in the source: its row (by key or id), or, on
+   * Dataverse, another row with the same integration key (the record deleted and created again
+   * under a new id; the delete of the old id must not take the new row's copy with it).
+   */
+  private async sourceRowsPresent(map: TableMap, source: SystemName, deletes: readonly { change: SourceChange; recordKey: string }[], lookups: LookupResults): Promise<Set<string>> {
     const pk = this.schema(source, map[source].entitySet)?.primaryKey[0];
-    const keyOf = (c: SourceChange): KeyValues | undefined => c.key ?? (c.recordId && pk ? { [pk]: c.recordId } : undefined);
-    const addressable = changes.filter((c) => keyOf(c) !== undefined);
-    if (addressable.length === 0) return new Set();
-    const found = new RowIndex(await this.deps.connectors[source].readByKeys(map[source].entitySet, addressable.map((c) => keyOf(c)!)));
-    return new Set(addressable.filter((c) => found.find(keyOf(c)!) !== undefined).map((c) => c.ref));
+    const byId = (c: SourceChange): KeyValues | undefined => c.key ?? (c.recordId && pk ? { [pk]: c.recordId } : undefined);
+    // A Dataverse key holding a lookup is kept with the referenced F&O value: it does not address the row.
+    const byIntegrationKey = (recordKey: string): KeyValues | undefined =>
+      source === 'dataverse' && keyLookupColumns(map).length === 0 ? this.targetKeyForDelete(map, source, recordKey, undefined, lookups) : undefined;
+    // Dataverse deletes learnt their integration key from the ledger after the batch's lookups.
+    const companies = source === 'dataverse' ? this.companyRequestsForDeletes(map, deletes.map((d) => d.recordKey)).filter((r) => !(r.id in lookups)) : [];
+    if (companies.length > 0) lookups = { ...lookups, ...(await this.resolver.resolve(companies)) };
+    const present = new Set<string>();
+    for (const keyOf of [(d: (typeof deletes)[number]) => byId(d.change), (d: (typeof deletes)[number]) => byIntegrationKey(d.recordKey)]) {
+      const addressable = deletes.filter((d) => !present.has(d.change.ref) && keyOf(d) !== undefined);
+      if (addressable.length === 0) continue;
+      const found = new RowIndex(await this.deps.connectors[source].readByKeys(map[source].entitySet, addressable.map((d) => keyOf(d)!)));
+      for (const d of addressable) if (found.find(keyOf(d)!) !== undefined) present.add(d.change.ref);
+    }
+    return present;
   }
 
   /** Only the companies of the environment link are synced (as Microsoft's dual-write links legal entities). */
@@ -412,15 +493,14 @@ export class ApplyEngine {
     return typeof code === 'string' ? code : undefined;
   }
 
-  private companyRequestsForDeletes(map: TableMap, source: SystemName, target: SystemName, changes: readonly SourceChange[]): LookupRequest[] {
-    if (target !== 'dataverse' || map.scope !== 'company') return [];
+  /** Company ids the deletes need: Dataverse addresses rows by company id, whether it is the target or (checking a delete) the source. */
+  private companyRequestsForDeletes(map: TableMap, recordKeys: readonly (string | undefined)[]): LookupRequest[] {
+    if (map.scope !== 'company') return [];
     const out: LookupRequest[] = [];
-    for (const c of changes) {
-      if (c.op !== 'delete' || !c.recordKey) continue;
-      const company = parseKeyText(c.recordKey)[0];
+    for (const recordKey of recordKeys) {
+      const company = recordKey === undefined ? undefined : parseKeyText(recordKey)[0];
       if (typeof company === 'string') out.push(companyIdRequest(company));
     }
-    void source;
     return out;
   }
 
