@@ -8,8 +8,7 @@ import { assertNoEchoLoop, convergence, randomConcurrentEdits } from './concurre
 /**
  * 300 random concurrent creates, updates and deletes from both sides, many conflicting, under
  * lastWriterWins: both sides end equal, and dualwrite's writes stay bounded by the edits made.
- * In the long suite, not `npm test`: it fails at random on a known gap (docs/reliability.md,
- * "A person's delete in F&O can be taken for the echo of ours").
+ * The fast member of the random suites (concurrent-policies.fault.ts runs 2,000 per policy).
  */
 test('300 random concurrent edits on both sides converge under lastWriterWins with bounded writes', async (t) => {
   const world = await startSyncWorld({ companies: ['usmf'], mapsDir: catalogOf(['customer-groups']) });
