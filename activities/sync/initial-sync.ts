@@ -1,7 +1,7 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { InitialSyncCounts } from '../../src/contracts/map-messages';
 import { renderFilter } from '../../src/maps/filter';
-import { companyIdRequest } from '../../src/maps/lookups';
+import { companyIdRequest, holdsSelfReference } from '../../src/maps/lookups';
 import { lookupValueColumn } from '../../src/maps/company';
 import { dependencyGraph } from '../../src/maps/graph';
 import { effectiveSettings } from '../../src/maps/schema';
@@ -57,13 +57,28 @@ export function createInitialSyncActivities(deps: SyncDependencies, engine: Appl
         const changes = page.rows.map((values, i) => ({ ref: String(i), op: 'upsert' as const, values }));
         const atPageStart = { continuation, counts: { ...counts }, pages };
         const outcomes: Outcome[] = [];
+        const direction = directionFrom(input.master);
         for (let i = 0; i < changes.length; i += APPLY_SLICE) {
           heartbeat(atPageStart);
-          const sliceOutcomes = await engine.apply(map, directionFrom(input.master), changes.slice(i, i + APPLY_SLICE), { mode: 'initial', withoutSelfLookups: passes === 2 && input.pass === 1 });
-          // A throttled or absent target: the rest of the page would meet the same answer.
-          const retry = sliceOutcomes.find((o) => o.kind === 'retry');
-          if (retry) throw new Error(`the target could not take page ${pages + 1} yet: ${retry.message ?? 'temporary failure'}`);
-          outcomes.push(...sliceOutcomes);
+          const slice = changes.slice(i, i + APPLY_SLICE);
+          // A self-referencing map loads in two passes, but only rows that hold a self reference
+          // need both: the first writes them without it (the row referred to may not be there
+          // yet), the second adds it. The others are written whole in the first pass and left
+          // alone in the second, which still reads every page (its cursors are the first's).
+          const referring = passes === 2 ? slice.filter((c) => holdsSelfReference(map, direction, c.values)) : [];
+          const whole = passes === 2 ? slice.filter((c) => !referring.includes(c)) : slice;
+          const applications = [
+            ...(input.pass === 1 || passes === 1 ? [{ changes: whole, withoutSelfLookups: false }] : []),
+            { changes: referring, withoutSelfLookups: input.pass === 1 },
+          ].filter((a) => a.changes.length > 0);
+          for (const a of applications) {
+            const sliceOutcomes = await engine.apply(map, direction, a.changes, { mode: 'initial', withoutSelfLookups: a.withoutSelfLookups });
+            // A throttled or absent target: the rest of the page would meet the same answer.
+            const retry = sliceOutcomes.find((o) => o.kind === 'retry');
+            if (retry) throw new Error(`the target could not take page ${pages + 1} yet: ${retry.message ?? 'temporary failure'}`);
+            outcomes.push(...sliceOutcomes);
+          }
+          if (passes === 2 && input.pass === 2) for (const c of whole) outcomes.push({ ref: c.ref, kind: 'unchanged', message: 'written whole in the first pass' });
         }
         counts.read += page.rows.length;
         for (const o of outcomes) {

@@ -213,6 +213,19 @@ function narrowByLogicalName(maps: TableMap[], column: ColumnMapping, row: Reado
   return narrowed.length > 0 ? narrowed : maps;
 }
 
+/**
+ * Whether the row refers to another row of its own map in this direction (a customer's invoice
+ * account): only such rows need the second pass of a self-referencing initial sync. A row whose
+ * self reference is empty transforms completely in the first (its lookup is simply cleared).
+ */
+export function holdsSelfReference(map: TableMap, direction: TransformDirection, row: Readonly<Record<string, unknown>>): boolean {
+  return map.columns.some((c) => {
+    if (!c.lookup || !lookupMapNames(c.lookup).includes(map.name) || !flows(c, direction)) return false;
+    const value = sourceValue(c, direction, row);
+    return value !== null && value !== undefined && value !== '';
+  });
+}
+
 function flows(column: ColumnMapping, direction: TransformDirection): boolean {
   return column.direction === '<->' || column.direction === (direction === 'finops-to-dataverse' ? '->' : '<-');
 }
