@@ -24,7 +24,7 @@ export async function withMapLock<T>(leases: MapLeases, map: string, fn: () => P
   const ttlMs = options.ttlMs ?? 30_000;
   const sleep = options.sleep ?? defaultSleep;
   // Short polls first: the other direction's batch is usually a few milliseconds from its end.
-  for (let wait = 1; !(await leases.tryAcquire(name, holder, ttlMs, Math.max(1000, ttlMs / 10))); wait = Math.min(wait * 2, 20)) {
+  for (let wait = 1; !(await leases.tryAcquire(name, holder, ttlMs, Math.max(1000, Math.ceil(ttlMs / 10)))); wait = Math.min(wait * 2, 20)) {
     options.onWait?.();
     await sleep(wait);
   }

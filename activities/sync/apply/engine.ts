@@ -133,6 +133,7 @@ export class ApplyEngine {
     // 3. Integration keys and source hashes.
     const upserts: Prepared[] = [];
     const deletes: { change: SourceChange; recordKey: string }[] = [];
+    const convertedToDelete = new Set<string>();
     const dataverseIds = changes.filter((c) => asDelete(c) && !c.recordKey && c.recordId).map((c) => c.recordId!);
     const keysById = dataverseIds.length > 0 ? await this.deps.store.ledger.findByRecordIds(map.name, source, dataverseIds) : new Map<string, LedgerEntry>();
     for (const change of changes) {
@@ -142,7 +143,10 @@ export class ApplyEngine {
         const gone = change.op === 'delete' ? '' : 'the source row is gone (deleted since); ';
         if (!recordKey) done({ ref: change.ref, kind: 'ignored', message: `${gone}delete of a record dualwrite never synced` });
         else if (settings.deletes === 'ignore') done({ ref: change.ref, kind: 'ignored', recordKey, message: `${gone}the map ignores deletes` });
-        else deletes.push({ change: { ...change, op: 'delete' }, recordKey });
+        else {
+          if (change.op !== 'delete') convertedToDelete.add(change.ref);
+          deletes.push({ change: { ...change, op: 'delete' }, recordKey });
+        }
         continue;
       }
       if (!matchesFilter(map, source, row)) {
@@ -232,7 +236,7 @@ export class ApplyEngine {
           continue;
         }
       }
-      if (opts.mode === 'live' && !existing) {
+      if (opts.mode === 'live' && !existing && settings.deletes !== 'ignore') {
         // Gone from the target although we wrote it and no delete of it has reached us: someone
         // deleted it there, and that delete is on its way. An edit meeting a delete goes to the
         // master, as its delete meeting our edit does (below): both directions decide alike.
@@ -263,7 +267,8 @@ export class ApplyEngine {
       // once, it is spent: a later delete on that side is a person's.
       if (sourceMark?.hash === TOMBSTONE) {
         done({ ref: d.change.ref, kind: 'echo', recordKey: d.recordKey });
-        ledgerEntries.push({ map: map.name, side: source, recordKey: d.recordKey, hash: GONE, ...(sourceMark.recordId ? { recordId: sourceMark.recordId } : {}) });
+        // Only the delete event itself spends it: an older upsert found gone is not our echo.
+        if (!convertedToDelete.has(d.change.ref)) ledgerEntries.push({ map: map.name, side: source, recordKey: d.recordKey, hash: GONE, ...(sourceMark.recordId ? { recordId: sourceMark.recordId } : {}) });
         continue;
       }
       if (targetLedger.get(d.recordKey)?.hash === TOMBSTONE) {
