@@ -65,8 +65,9 @@ export function createInitialSyncActivities(deps: SyncDependencies, engine: Appl
           // need both: the first writes them without it (the row referred to may not be there
           // yet), the second adds it. The others are written whole in the first pass and left
           // alone in the second, which still reads every page (its cursors are the first's).
-          const referring = passes === 2 ? slice.filter((c) => holdsSelfReference(map, direction, c.values)) : [];
-          const whole = passes === 2 ? slice.filter((c) => !referring.includes(c)) : slice;
+          const referring: typeof slice = [];
+          const whole: typeof slice = [];
+          for (const c of slice) (passes === 2 && holdsSelfReference(map, direction, c.values) ? referring : whole).push(c);
           const applications = [
             ...(input.pass === 1 || passes === 1 ? [{ changes: whole, withoutSelfLookups: false }] : []),
             { changes: referring, withoutSelfLookups: input.pass === 1 },
